@@ -11,6 +11,7 @@
 #include "aws/credentials.hpp"
 #include "aws/query_transport.hpp"
 #include "core/clock.hpp"
+#include "http/http_client.hpp"
 
 namespace ccm::aws {
 
@@ -26,6 +27,14 @@ struct TransportOptions {
   std::chrono::milliseconds timeout{30000};
   // Uniform [0,1) source for the full-jitter backoff; empty = a real random generator.
   std::function<double()> random;
+  // Retry quota (SDK standard mode): tokens shared by every call through this transport.
+  int retry_quota = 500;
+  // InvalidInstanceID.NotFound is retried when QueryCall::launched_at is this recent.
+  std::chrono::seconds not_found_window{60};
+  // The HTTP layer; empty = http::Perform. Tests inject a fake to script answers.
+  std::function<Result<http::Response>(const http::Request&)> send;
+  // TLS options for every call (extra CA file for a private endpoint, ...).
+  http::TlsOptions tls;
 };
 
 // Credentials for an account name ("" = the default chain).
