@@ -7,6 +7,7 @@ int main(int argc, char** argv) {
   CLI::App app{"ccm: CML Cloud Manager, a control plane for CML Workers on AWS EC2"};
   app.require_subcommand(1);
   ccm::cli::AddVersionCommand(app);
+  ccm::cli::AddConfigCommands(app);
   CLI11_PARSE(app, argc, argv);
   return ccm::cli::ExitCode();
 }
