@@ -141,6 +141,8 @@ Answer Controller::DeleteDeregistration(Call& call) {
 Answer Controller::PutProductLicense(Call& call) {
   static const std::regex kProduct("^\\w{1,20}$");
   auto body = Json::parse(call.api.body, nullptr, false);
+  // `prism proxy` forwards a JSON string body without its quotes: accept the bare word too.
+  if (body.is_discarded()) body = call.api.body;
   if (!body.is_string() || !std::regex_match(body.get<std::string>(), kProduct)) {
     return ErrorAnswer(400, "body: must be a product license name such as \"CML_Enterprise\"");
   }
