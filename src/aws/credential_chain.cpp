@@ -91,7 +91,7 @@ Result<Credentials> ChainProvider::Get() {
     auto creds = link->Get();
     if (creds) {
       chosen_ = link.get();
-      log::Info("aws credentials found", {{"source", creds->source}});
+      log::Debug("aws credentials found", {{"source", creds->source}});
       return creds;
     }
     if (creds.error().code != Code::kNotFound) return creds;

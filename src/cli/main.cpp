@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   ccm::cli::AddVersionCommand(app);
   ccm::cli::AddConfigCommands(app);
+  ccm::cli::AddAwsCommands(app);
   CLI11_PARSE(app, argc, argv);
   return ccm::cli::ExitCode();
 }
