@@ -49,7 +49,7 @@ Json NodeJson(const Node& n, const Lab& lab, const std::string& compute_id) {
               {"x", n.x},
               {"y", n.y},
               {"cpus", n.cpus},
-              {"ram", n.ram},
+              {"ram", n.ram > 0 ? Json(n.ram) : Json(nullptr)},
               {"cpu_limit", nullptr},
               {"data_volume", nullptr},
               {"boot_disk_size", nullptr},

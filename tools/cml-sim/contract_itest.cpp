@@ -150,7 +150,12 @@ TEST_F(Contract, LabsNodesAndTopologies) {
   EXPECT_EQ(Call("GET", "/labs/" + new_lab, 200, "", token).value("lab_title", ""), "Contract lab");
   Call("PUT", "/labs/" + lab + "/wipe", 204, "", token);
   Call("DELETE", "/labs/" + new_lab, 204, "", token);
-  Call("GET", "/labs", 200, "", Login("student", "student"));
+  std::string student = Login("student", "student");
+  std::string sandbox = Call("GET", "/labs", 200, "", student).at(0);
+  Call("GET", "/labs/" + sandbox + "/nodes?data=true", 200, "", student);
+  Call("PUT", "/labs/" + sandbox + "/start", 204, "", student);
+  Call("GET", "/labs/" + sandbox + "/nodes?data=true", 200, "", student);
+  Call("GET", "/labs/" + sandbox, 200, "", token);  // another owner's lab seen by the admin
 }
 
 TEST_F(Contract, LicensingLifecycle) {
