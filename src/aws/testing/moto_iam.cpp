@@ -43,4 +43,37 @@ Result<Credentials> CreateMotoIamUser(const std::string& endpoint, const std::st
   return creds;
 }
 
+std::string MotoWithAuth::Start() {
+  std::string err = server.Start(kMotoBootstrapCalls);
+  if (!err.empty()) return err;
+  auto creds = CreateMotoIamUser(server.endpoint());
+  if (!creds) return "moto IAM bootstrap failed: " + creds.error().ToString();
+  admin = *creds;
+  return "";
+}
+
+Result<std::string> CreateMotoRole(QueryTransport& transport, const std::string& name) {
+  const std::string trust =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]})";
+  auto xml = transport.Call(QueryCall{"iam", "us-east-1", "CreateRole", kIamVersion,
+                                      {{"RoleName", name}, {"AssumeRolePolicyDocument", trust}},
+                                      "", std::nullopt});
+  if (!xml) return Fail(xml.error());
+  const std::string allow_all =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
+  auto put = transport.Call(QueryCall{"iam", "us-east-1", "PutRolePolicy", kIamVersion,
+                                      {{"RoleName", name},
+                                       {"PolicyName", "allow-all"},
+                                       {"PolicyDocument", allow_all}},
+                                      "", std::nullopt});
+  if (!put) return Fail(put.error());
+  pugi::xml_document doc;
+  doc.load_buffer(xml->data(), xml->size());
+  std::string arn =
+      doc.document_element().child("CreateRoleResult").child("Role").child("Arn").text().as_string();
+  if (arn.empty()) return MakeError(Code::kInternal, "moto CreateRole answered without an Arn");
+  return arn;
+}
+
 }  // namespace ccm::aws::testing
