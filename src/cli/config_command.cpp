@@ -30,8 +30,8 @@ void AddConfigCommands(CLI::App& app) {
       SetExitCode(kExitInvalidSettings);
       return;
     }
-    auto render_format = *format == "json" ? config::RenderFormat::kJson
-                                           : config::RenderFormat::kYaml;
+    auto render_format =
+        *format == "json" ? config::RenderFormat::kJson : config::RenderFormat::kYaml;
     std::cout << config::RenderSettings(report.settings, render_format);
     SetExitCode(0);
   });

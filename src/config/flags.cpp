@@ -10,8 +10,8 @@ namespace {
 std::string HelpFor(const internal::SettingDef& def, const Json& default_value) {
   std::string help = def.help + " [env " + internal::EnvName(def.name);
   if (!def.secret && default_value.is_primitive() && !default_value.is_null()) {
-    std::string shown = default_value.is_string() ? default_value.get<std::string>()
-                                                  : default_value.dump();
+    std::string shown =
+        default_value.is_string() ? default_value.get<std::string>() : default_value.dump();
     if (!shown.empty()) help += ", default " + shown;
   }
   return help + "]";

@@ -13,8 +13,8 @@
 // the flat worker settings are merged into the per-region maps (the higher layer wins; within a
 // layer the flat setting wins) and database_url is derived from data_dir when not set.
 // Every secret value is registered with log::RegisterSecret, and problem lines are redacted.
-// Errors are reported as problems, never thrown. Not thread-safe only in that RegisterSecret is
-// global; concurrent loads are fine.
+// Errors are reported as problems, never thrown. Loads may run concurrently (the secret registry
+// of core/log is thread-safe).
 #include <map>
 #include <optional>
 #include <string>

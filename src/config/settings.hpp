@@ -27,6 +27,8 @@ struct AwsAccount {
   std::string role_arn;     // arn:aws:iam::123456789012:role/Name
   std::string external_id;  // optional; passed to AssumeRole
   StringList regions;       // empty = aws_allowed_regions
+
+  friend bool operator==(const AwsAccount&, const AwsAccount&) = default;
 };
 
 // One entry of cml_worker_ami_config: the image to launch in a region.
@@ -35,6 +37,8 @@ struct AmiConfig {
   std::string ami_name;       // resolved with DescribeImages when ami_id is empty
   std::string cml_version;    // informative, e.g. "2.7.0"
   std::string instance_type;  // optional per-region default instance type
+
+  friend bool operator==(const AmiConfig&, const AmiConfig&) = default;
 };
 
 // One entry of cml_worker_network_config.
@@ -44,12 +48,16 @@ struct RegionNetwork {
   StringList security_group_ids;
   StringList security_group_names;
   bool assign_public_ip = true;
+
+  friend bool operator==(const RegionNetwork&, const RegionNetwork&) = default;
 };
 
 struct Webhook {
   std::string url;
   StringList events;   // event types to deliver; empty = every type
   std::string secret;  // HMAC-SHA256 key for X-CCM-Signature; a secret
+
+  friend bool operator==(const Webhook&, const Webhook&) = default;
 };
 
 // region -> instance type -> USD per hour.
@@ -81,12 +89,12 @@ struct Settings {
   StringMap cml_worker_ami_ids;    // flat, merged into cml_worker_ami_config
   StringMap cml_worker_ami_names;  // flat, merged into cml_worker_ami_config
   std::map<std::string, RegionNetwork> cml_worker_network_config;
-  std::string cml_worker_vpc_id;                // flat, default region
-  std::string cml_worker_subnet_id;             // flat, default region
-  StringList cml_worker_security_group_ids;     // flat, default region
-  StringList cml_worker_security_group_names;   // flat, default region
-  StringMap cml_worker_key_pairs;               // region -> key pair name
-  std::string cml_worker_key_name;              // flat, default region
+  std::string cml_worker_vpc_id;               // flat, default region
+  std::string cml_worker_subnet_id;            // flat, default region
+  StringList cml_worker_security_group_ids;    // flat, default region
+  StringList cml_worker_security_group_names;  // flat, default region
+  StringMap cml_worker_key_pairs;              // region -> key pair name
+  std::string cml_worker_key_name;             // flat, default region
   std::string cml_worker_default_instance_type = "c5.2xlarge";
   StringList cml_worker_allowed_instance_types = {"t3.xlarge", "c5.2xlarge", "c5.4xlarge",
                                                   "m5zn.metal"};
@@ -144,7 +152,7 @@ struct Settings {
   std::string oidc_client_id;
   std::string oidc_roles_claim = "roles";  // dotted path, e.g. realm_access.roles
   double oidc_leeway_seconds = 60;
-  bool auth_disabled = false;  // development on a loopback listen address only
+  bool auth_disabled = false;         // development on a loopback listen address only
   std::string bootstrap_admin_token;  // secret
 
   // --- Reconciler
@@ -160,6 +168,8 @@ struct Settings {
   // --- Notifications and cost
   std::vector<Webhook> webhooks;
   PriceTable cost_price_table = DefaultPriceTable();
+
+  friend bool operator==(const Settings&, const Settings&) = default;
 };
 
 // The AMI configuration of a region (empty fields when none).

@@ -12,7 +12,8 @@ void ValidateListen(const Settings& s, Problems* p) {
   if (ParseHostPort(s.listen)) return;
   size_t colon = s.listen.rfind(':');
   std::string port = colon == std::string::npos ? "" : s.listen.substr(colon + 1);
-  if (!port.empty() && port.size() <= 9 && port.find_first_not_of("0123456789") == port.npos) {
+  if (!port.empty() && port.size() <= 9 && port.find_first_not_of("0123456789") == port.npos &&
+      std::stol(port) > 65535) {
     p->Add("listen", "port out of range (0-65535): " + port);
     return;
   }
@@ -21,14 +22,15 @@ void ValidateListen(const Settings& s, Problems* p) {
 
 void ValidateDatabaseUrl(const Settings& s, Problems* p) {
   const std::string& url = s.database_url;
+  if (url.empty()) return;  // derived from data_dir by the loader
   if (url.rfind("sqlite:", 0) == 0) {
     if (url.size() == 7) p->Add("database_url", "sqlite: needs a file path (sqlite:PATH)");
     return;
   }
   if (url.rfind("postgresql:", 0) == 0) return;
   std::string scheme = url.substr(0, url.find(':'));
-  p->Add("database_url",
-         "scheme must be sqlite: or postgresql:, got " + Quote(scheme.empty() ? url : scheme + ":"));
+  p->Add("database_url", "scheme must be sqlite: or postgresql:, got " +
+                             Quote(scheme.empty() ? url : scheme + ":"));
 }
 
 void ValidateLimits(const Settings& s, Problems* p) {
@@ -103,8 +105,8 @@ void ValidateAuth(const Settings& s, Problems* p) {
   const std::string& claim = s.oidc_roles_claim;
   if (claim.empty() || claim.front() == '.' || claim.back() == '.' ||
       claim.find("..") != std::string::npos) {
-    p->Add("oidc_roles_claim", "not a dotted claim path (e.g. realm_access.roles): " +
-                                   Quote(claim));
+    p->Add("oidc_roles_claim",
+           "not a dotted claim path (e.g. realm_access.roles): " + Quote(claim));
   }
   p->NonNegative("oidc_leeway_seconds", s.oidc_leeway_seconds);
   if (s.oidc_leeway_seconds > 600) p->Add("oidc_leeway_seconds", "must be at most 600");
@@ -113,8 +115,8 @@ void ValidateAuth(const Settings& s, Problems* p) {
   }
   auto listen = ParseHostPort(s.listen);
   if (s.auth_disabled && listen && !IsLoopbackHost(listen->host)) {
-    p->Add("auth_disabled", "only allowed when listen is a loopback address, got " +
-                                Quote(s.listen));
+    p->Add("auth_disabled",
+           "only allowed when listen is a loopback address, got " + Quote(s.listen));
   }
   if (!s.bootstrap_admin_token.empty() && s.bootstrap_admin_token.size() < 16) {
     p->Add("bootstrap_admin_token", "must be at least 16 characters");

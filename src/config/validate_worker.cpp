@@ -49,8 +49,8 @@ void ValidateAmiEntry(const Settings& s, const std::string& region, const AmiCon
 
 void ValidateGroupIds(const Settings& s, const std::string& region, const RegionNetwork& net,
                       const std::string& path, Problems* p) {
-  const bool flat = region == s.aws_default_region &&
-                    net.security_group_ids == s.cml_worker_security_group_ids;
+  const bool flat =
+      region == s.aws_default_region && net.security_group_ids == s.cml_worker_security_group_ids;
   for (size_t i = 0; i < net.security_group_ids.size(); ++i) {
     const std::string index = "[" + std::to_string(i) + "]";
     if (!IsResourceId("sg", net.security_group_ids[i])) {
@@ -76,9 +76,9 @@ void ValidateNetworkEntry(const Settings& s, const std::string& region, const Re
   const bool is_default = region == s.aws_default_region;
   if (!is_default) p->Region("cml_worker_network_config", region);
   if (!net.vpc_id.empty() && !IsResourceId("vpc", net.vpc_id)) {
-    p->Add(FlatOr(s.cml_worker_vpc_id, "cml_worker_vpc_id", net.vpc_id, is_default,
-                  path + ".vpc_id"),
-           Quote(net.vpc_id) + " is not a VPC id (vpc- followed by 8 or 17 lowercase hex digits)");
+    p->Add(
+        FlatOr(s.cml_worker_vpc_id, "cml_worker_vpc_id", net.vpc_id, is_default, path + ".vpc_id"),
+        Quote(net.vpc_id) + " is not a VPC id (vpc- followed by 8 or 17 lowercase hex digits)");
   }
   if (!net.subnet_id.empty() && !IsResourceId("subnet", net.subnet_id)) {
     p->Add(FlatOr(s.cml_worker_subnet_id, "cml_worker_subnet_id", net.subnet_id, is_default,

@@ -13,9 +13,9 @@ bool IsLowerHex(std::string_view text) {
 }
 
 bool IsHostName(std::string_view host) {
-  static const std::regex pattern(R"(^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$)");
-  return !host.empty() && host.size() <= 253 &&
-         std::regex_match(host.begin(), host.end(), pattern);
+  static const std::regex pattern(
+      R"(^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$)");
+  return !host.empty() && host.size() <= 253 && std::regex_match(host.begin(), host.end(), pattern);
 }
 
 bool IsIpv6(std::string_view host) {
@@ -39,14 +39,14 @@ std::optional<int> ParsePort(std::string_view text) {
 
 const std::vector<std::string>& KnownRegions() {
   static const std::vector<std::string> regions = {
-      "us-east-1",      "us-east-2",      "us-west-1",      "us-west-2",     "af-south-1",
-      "ap-east-1",      "ap-east-2",      "ap-south-1",     "ap-south-2",    "ap-southeast-1",
-      "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
-      "ap-southeast-7", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-      "ca-central-1",   "ca-west-1",      "eu-central-1",   "eu-central-2",  "eu-west-1",
-      "eu-west-2",      "eu-west-3",      "eu-south-1",     "eu-south-2",    "eu-north-1",
-      "il-central-1",   "me-south-1",     "me-central-1",   "mx-central-1",  "sa-east-1",
-      "us-gov-east-1",  "us-gov-west-1",  "cn-north-1",     "cn-northwest-1"};
+      "us-east-1",      "us-east-2",      "us-west-1",      "us-west-2",      "af-south-1",
+      "ap-east-1",      "ap-east-2",      "ap-south-1",     "ap-south-2",     "ap-southeast-1",
+      "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+      "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ca-central-1",   "ca-west-1",
+      "eu-central-1",   "eu-central-2",   "eu-west-1",      "eu-west-2",      "eu-west-3",
+      "eu-south-1",     "eu-south-2",     "eu-north-1",     "il-central-1",   "me-south-1",
+      "me-central-1",   "mx-central-1",   "sa-east-1",      "us-gov-east-1",  "us-gov-west-1",
+      "cn-north-1",     "cn-northwest-1"};
   return regions;
 }
 
@@ -58,8 +58,7 @@ bool IsKnownRegion(std::string_view region) {
 bool IsAmiId(std::string_view text) { return IsResourceId("ami", text); }
 
 bool IsResourceId(std::string_view prefix, std::string_view text) {
-  if (text.size() <= prefix.size() + 1 || !text.starts_with(prefix) ||
-      text[prefix.size()] != '-') {
+  if (text.size() <= prefix.size() + 1 || !text.starts_with(prefix) || text[prefix.size()] != '-') {
     return false;
   }
   std::string_view hex = text.substr(prefix.size() + 1);
@@ -95,8 +94,8 @@ std::optional<Url> ParseHttpUrl(std::string_view text) {
   }
   bool has_port = !authority.empty() && authority.back() != ']' &&
                   authority.find(':') != std::string_view::npos;
-  auto host_port = has_port ? ParseHostPort(authority)
-                            : ParseHostPort(std::string(authority) + ":0");
+  auto host_port =
+      has_port ? ParseHostPort(authority) : ParseHostPort(std::string(authority) + ":0");
   if (!host_port) return std::nullopt;
   url.host = host_port->host;
   url.port = host_port->port;

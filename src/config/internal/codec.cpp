@@ -34,8 +34,8 @@ std::string Lower(std::string text) {
   return text;
 }
 
-using FieldFn = std::function<bool(const std::string& key, const Json& value,
-                                   const std::string& field_path)>;
+using FieldFn =
+    std::function<bool(const std::string& key, const Json& value, const std::string& field_path)>;
 
 // Walks a map whose keys must be among `known`; unknown keys are problems with a hint.
 bool DecodeObject(const Json& raw, const std::string& path, const DecodeContext& ctx,

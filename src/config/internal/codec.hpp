@@ -30,8 +30,7 @@ bool Decode(const Json& raw, double* out, const std::string& path, const DecodeC
 bool Decode(const Json& raw, StringList* out, const std::string& path, const DecodeContext& ctx);
 bool Decode(const Json& raw, AwsAccount* out, const std::string& path, const DecodeContext& ctx);
 bool Decode(const Json& raw, AmiConfig* out, const std::string& path, const DecodeContext& ctx);
-bool Decode(const Json& raw, RegionNetwork* out, const std::string& path,
-            const DecodeContext& ctx);
+bool Decode(const Json& raw, RegionNetwork* out, const std::string& path, const DecodeContext& ctx);
 bool Decode(const Json& raw, Webhook* out, const std::string& path, const DecodeContext& ctx);
 bool Decode(const Json& raw, std::vector<Webhook>* out, const std::string& path,
             const DecodeContext& ctx);

@@ -58,8 +58,7 @@ void Problems::NotEmpty(const std::string& setting, const std::string& value) {
   if (value.empty()) Add(setting, "must not be empty");
 }
 
-void Problems::AllowedType(const std::string& setting, const std::string& type,
-                           const Settings& s) {
+void Problems::AllowedType(const std::string& setting, const std::string& type, const Settings& s) {
   const auto& allowed = s.cml_worker_allowed_instance_types;
   if (std::find(allowed.begin(), allowed.end(), type) != allowed.end()) return;
   std::string list;

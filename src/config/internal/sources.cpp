@@ -90,7 +90,8 @@ Layer FlagLayer(const std::map<std::string, std::string>& flags,
   for (const auto& [name, text] : flags) {
     const SettingDef* def = FindSetting(name);
     if (def == nullptr) {
-      problems->push_back(name + ": unknown setting" + DidYouMean(name, AllSettingNames()) + " (flag)");
+      problems->push_back(name + ": unknown setting" + DidYouMean(name, AllSettingNames()) +
+                          " (flag)");
       continue;
     }
     std::string source = "flag " + FlagName(name);

@@ -26,6 +26,10 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
   size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
     size_t d = EditDistance(word, candidate);
+    // A key missing a suffix or prefix ("subnet" for "subnet_id") is a likely typo too.
+    bool contained = word.size() >= 4 && (candidate.find(word) != std::string::npos ||
+                                          word.find(candidate) != std::string_view::npos);
+    if (d <= limit || contained) d = std::min(d, limit);
     if (d < best_distance) {
       best = candidate;
       best_distance = d;
