@@ -1,7 +1,7 @@
 // Exchange (behind Responder) and StreamImpl: hand answers and stream bytes to a session.
-#include <cstdio>
-
 #include "httpd/internal/exchange.hpp"
+
+#include <cstdio>
 
 namespace ccm::httpd {
 namespace internal {
@@ -14,13 +14,13 @@ Exchange::~Exchange() {
 
 void Exchange::Send(Response response) {
   if (answered_.exchange(true)) return;
-  std::lock_guard<std::mutex> lock(liveness_->mu);
+  std::shared_lock<std::shared_mutex> lock(liveness_->mu);
   if (liveness_->alive) session_->Deliver(std::move(response));
 }
 
 std::shared_ptr<Stream> Exchange::StartStream(int status, HeaderList headers) {
   if (answered_.exchange(true)) return nullptr;
-  std::lock_guard<std::mutex> lock(liveness_->mu);
+  std::shared_lock<std::shared_mutex> lock(liveness_->mu);
   if (!liveness_->alive) return nullptr;
   return session_->OpenStream(status, std::move(headers));
 }
@@ -37,7 +37,7 @@ bool StreamImpl::Write(std::string data) {
   framed.append(size, static_cast<size_t>(n)).append(data).append("\r\n");
   std::lock_guard<std::mutex> lock(mu_);
   if (!open_) return false;
-  std::lock_guard<std::mutex> live(liveness_->mu);
+  std::shared_lock<std::shared_mutex> live(liveness_->mu);
   auto session = session_.lock();
   if (!liveness_->alive || !session) return false;
   buffered_.fetch_add(framed.size());
@@ -48,7 +48,7 @@ bool StreamImpl::Write(std::string data) {
 void StreamImpl::Close() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!open_) return;
-  std::lock_guard<std::mutex> live(liveness_->mu);
+  std::shared_lock<std::shared_mutex> live(liveness_->mu);
   auto session = session_.lock();
   if (liveness_->alive && session) session->StreamEnd();
 }

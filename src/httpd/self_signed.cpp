@@ -50,9 +50,9 @@ bool FillCertificate(X509* cert, EVP_PKEY* key, const std::vector<std::string>& 
   ok = ok && X509_gmtime_adj(X509_getm_notBefore(cert), -3600) != nullptr;
   ok = ok && X509_gmtime_adj(X509_getm_notAfter(cert), validity.count() * 3600L) != nullptr;
   X509_NAME* subject = X509_get_subject_name(cert);
-  ok = ok && X509_NAME_add_entry_by_txt(subject, "O", MBSTRING_ASC,
-                                        reinterpret_cast<const unsigned char*>("ccm"), -1, -1,
-                                        0) == 1;
+  ok = ok &&
+       X509_NAME_add_entry_by_txt(subject, "O", MBSTRING_ASC,
+                                  reinterpret_cast<const unsigned char*>("ccm"), -1, -1, 0) == 1;
   ok = ok && X509_NAME_add_entry_by_txt(
                  subject, "CN", MBSTRING_ASC,
                  reinterpret_cast<const unsigned char*>(names.front().c_str()), -1, -1, 0) == 1;

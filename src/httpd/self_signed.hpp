@@ -17,8 +17,10 @@ struct CertFiles {
 
 // names: subjectAltName entries; IP literals become IP entries, others DNS entries. The first
 // one is also the subject CN. Files are <dir>/<basename>.crt and <dir>/<basename>.key.
-Result<CertFiles> GenerateSelfSignedCert(const std::string& dir, const std::vector<std::string>& names,
+Result<CertFiles> GenerateSelfSignedCert(const std::string& dir,
+                                         const std::vector<std::string>& names,
                                          const std::string& basename = "server",
-                                         std::chrono::hours validity = std::chrono::hours(24 * 365));
+                                         std::chrono::hours validity = std::chrono::hours(24 *
+                                                                                          365));
 
 }  // namespace ccm::httpd

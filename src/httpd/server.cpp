@@ -18,7 +18,7 @@ ServerCore::ServerCore(ServerOptions opts, Handler handler)
 
 ServerCore::~ServerCore() {
   {
-    std::lock_guard<std::mutex> lock(liveness->mu);
+    std::unique_lock<std::shared_mutex> lock(liveness->mu);
     liveness->alive = false;
   }
   {
@@ -124,7 +124,7 @@ using internal::ServerCore;
 void Timer::Cancel() const {
   if (!state_) return;
   state_->cancelled.store(true);
-  std::lock_guard<std::mutex> lock(state_->liveness->mu);
+  std::shared_lock<std::shared_mutex> lock(state_->liveness->mu);
   if (!state_->liveness->alive) return;
   internal::net::post(state_->timer.get_executor(), [s = state_] { s->timer.cancel(); });
 }
@@ -153,9 +153,8 @@ Result<int> Server::AddListener(const ListenerOptions& options) {
   core_->listeners.push_back(std::move(listener));
   if (core_->started.load()) {
     raw->accepting = true;
-    internal::net::post(raw->acceptor->get_executor(), [core = core_.get(), raw] {
-      core->StartAccept(raw);
-    });
+    internal::net::post(raw->acceptor->get_executor(),
+                        [core = core_.get(), raw] { core->StartAccept(raw); });
   }
   return raw->id;
 }
@@ -183,9 +182,8 @@ Status Server::Start() {
     if (l->accepting) continue;
     l->accepting = true;
     internal::Listener* raw = l.get();
-    internal::net::post(raw->acceptor->get_executor(), [core = core_.get(), raw] {
-      core->StartAccept(raw);
-    });
+    internal::net::post(raw->acceptor->get_executor(),
+                        [core = core_.get(), raw] { core->StartAccept(raw); });
   }
   int n = std::max(1, core_->options.io_threads);
   for (int i = 0; i < n; ++i) {

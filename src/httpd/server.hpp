@@ -48,9 +48,9 @@ class HeaderMap {
 };
 
 struct Request {
-  std::string method;  // "GET", "POST", ... as sent
-  std::string target;  // raw request target: "/a%20b?x=1"
-  std::string path;    // percent-decoded path: "/a b"
+  std::string method;                        // "GET", "POST", ... as sent
+  std::string target;                        // raw request target: "/a%20b?x=1"
+  std::string path;                          // percent-decoded path: "/a b"
   std::map<std::string, std::string> query;  // decoded; '+' is a space; last value wins
   HeaderMap headers;
   std::string body;

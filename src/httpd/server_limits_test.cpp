@@ -65,7 +65,9 @@ TEST(HttpdStream, LearnsWhenTheClientGoesAway) {
 TEST(HttpdLimits, BodyOverLimitGets413) {
   ServerOptions o;
   o.max_body_bytes = 1024;
-  Fixture f([](Request req, Responder r) { r.Send(Response::Text(200, std::to_string(req.body.size()))); }, o);
+  Fixture f([](Request req,
+               Responder r) { r.Send(Response::Text(200, std::to_string(req.body.size()))); },
+            o);
   http::Request req;
   req.method = "POST";
   req.url = f.Url("/upload");
@@ -202,7 +204,9 @@ TEST(HttpdServer, ListenersHaveTheirOwnHandlersAndIds) {
   ASSERT_TRUE(server.Start());
   auto third = server.AddListener(ListenerOptions{});  // added while running
   ASSERT_TRUE(third);
-  auto url = [&server](int id) { return "http://127.0.0.1:" + std::to_string(server.Port(id)) + "/"; };
+  auto url = [&server](int id) {
+    return "http://127.0.0.1:" + std::to_string(server.Port(id)) + "/";
+  };
   EXPECT_EQ(Get(url(*first)).body, "default 1");
   EXPECT_EQ(Get(url(*second)).body, "special 2");
   EXPECT_EQ(Get(url(*third)).body, "default 3");

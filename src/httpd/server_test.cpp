@@ -54,6 +54,18 @@ TEST(HttpdServer, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_TRUE(c.WaitClosed(2000ms));
 }
 
+TEST(HttpdServer, HeadAnswersTheLengthWithoutTheBody) {
+  Fixture f([](Request req, Responder r) { r.Send(Response::Text(200, "hello " + req.method)); });
+  RawClient c(f.port);
+  c.Send("HEAD /x HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string head = c.ReadUntil("\r\n\r\n");
+  EXPECT_NE(head.find("Content-Length: 10"), std::string::npos) << head;
+  c.Clear();
+  c.Send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string next = c.ReadUntil("hello GET");
+  EXPECT_EQ(next.rfind("HTTP/1.1 200", 0), 0u) << next;  // no stray body bytes before it
+}
+
 TEST(HttpdServer, DeferredAnswerFromAnotherThread) {
   std::vector<std::thread> workers;
   std::mutex mu;

@@ -75,11 +75,10 @@ class Session final : public SessionBase {
     if constexpr (kTls) {
       state_ = State::kHandshake;
       Lowest().expires_after(Options().read_timeout);
-      stream_.async_handshake(ssl::stream_base::server,
-                              [self = Self()](beast::error_code ec) {
-                                if (ec) return self->CloseNow();
-                                self->ReadNext();
-                              });
+      stream_.async_handshake(ssl::stream_base::server, [self = Self()](beast::error_code ec) {
+        if (ec) return self->CloseNow();
+        self->ReadNext();
+      });
     } else {
       ReadNext();
     }
@@ -95,12 +94,11 @@ class Session final : public SessionBase {
     if (buffer_.size() > 0) return ReadHeader();
     // The first request gets read_timeout to arrive; later ones may idle for idle_timeout.
     Lowest().expires_after(first_request_ ? Options().read_timeout : Options().idle_timeout);
-    stream_.async_read_some(buffer_.prepare(4096),
-                            [self = Self()](beast::error_code ec, size_t n) {
-                              if (ec) return self->CloseNow();
-                              self->buffer_.commit(n);
-                              self->ReadHeader();
-                            });
+    stream_.async_read_some(buffer_.prepare(4096), [self = Self()](beast::error_code ec, size_t n) {
+      if (ec) return self->CloseNow();
+      self->buffer_.commit(n);
+      self->ReadHeader();
+    });
   }
 
   void ReadHeader() {
@@ -147,8 +145,9 @@ class Session final : public SessionBase {
     state_ = State::kHandling;
     keep_alive_ = false;
     version_ = 11;
-    std::string body = R"({"code":)" + std::to_string(status) + R"(,"description":")" +
-                       message + R"("})";
+    head_ = false;
+    std::string body =
+        R"({"code":)" + std::to_string(status) + R"(,"description":")" + message + R"("})";
     Write(Response::Json(status, std::move(body)));
   }
 
@@ -170,6 +169,7 @@ class Session final : public SessionBase {
     req.keep_alive = msg.keep_alive();
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
+    head_ = msg.method() == bhttp::verb::head;
     auto exchange = std::make_shared<Exchange>(shared_from_this(), core_->liveness);
     const Handler& handler = listener_->handler ? listener_->handler : core_->default_handler;
     try {
@@ -191,6 +191,11 @@ class Session final : public SessionBase {
     bool keep = keep_alive_ && !shutdown_requested_ && !core_->stopping.load();
     res->keep_alive(keep);
     res->prepare_payload();
+    if (head_) {  // HEAD: the length of the body a GET would get, without the body
+      size_t length = res->body().size();
+      res->body().clear();
+      res->content_length(length);
+    }
     Lowest().expires_after(Options().read_timeout);
     bhttp::async_write(stream_, *res, [self = Self(), res, keep](beast::error_code ec, size_t) {
       if (ec) return self->CloseNow();
@@ -312,6 +317,7 @@ class Session final : public SessionBase {
   bool keep_alive_ = true;
   bool shutdown_requested_ = false;
   unsigned version_ = 11;
+  bool head_ = false;
   std::array<char, 1024> scratch_{};
   std::shared_ptr<StreamImpl> stream_impl_;
   std::deque<std::string> out_;

@@ -13,8 +13,8 @@ using internal::NoContent;
 
 namespace {
 
-Node MakeNode(const std::string& topo_id, const std::string& label, const std::string& def,
-              int x, int cpus, int ram, int interfaces) {
+Node MakeNode(const std::string& topo_id, const std::string& label, const std::string& def, int x,
+              int cpus, int ram, int interfaces) {
   Node n;
   n.id = NewUuid();
   n.topo_id = topo_id;
@@ -24,8 +24,8 @@ Node MakeNode(const std::string& topo_id, const std::string& label, const std::s
   n.cpus = cpus;
   n.ram = ram;
   for (int i = 0; i < interfaces; ++i) {
-    n.interfaces.push_back(Interface{"i" + std::to_string(i), "eth" + std::to_string(i), i,
-                                     "physical"});
+    n.interfaces.push_back(
+        Interface{"i" + std::to_string(i), "eth" + std::to_string(i), i, "physical"});
   }
   return n;
 }
@@ -122,7 +122,9 @@ Answer Controller::GetLabs(Call& call) {
 }
 
 namespace {
-Answer LabNotFound(const std::string& lab_id) { return ErrorAnswer(404, "Lab not found: " + lab_id); }
+Answer LabNotFound(const std::string& lab_id) {
+  return ErrorAnswer(404, "Lab not found: " + lab_id);
+}
 }  // namespace
 
 Answer Controller::GetLab(Call& call) {

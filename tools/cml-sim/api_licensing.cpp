@@ -47,53 +47,62 @@ void Controller::AdvanceLicensing(TimePoint now) {
                                 {"product_license", l.product_license}});
 }
 
+namespace {
+
+Json RegisterTime(const Licensing& l) {
+  Json t = NullTimes();
+  t["attempted"] = TimeOrNull(l.register_attempted);
+  t["succeeded"] = TimeOrNull(l.register_succeeded);
+  if (l.registration == "COMPLETED") {
+    t["status"] = "SUCCEEDED";
+    t["success"] = "SUCCEEDED";
+  } else if (l.registration == "FAILED") {
+    t["status"] = "FAILED";
+    t["failure"] = l.failure.value_or("failed");
+  } else if (l.registration == "IN_PROGRESS") {
+    t["status"] = "PENDING";
+  }
+  return t;
+}
+
+Json Feature(const char* id, const char* name, int64_t in_use, const std::string& status, int min,
+             int max) {
+  return Json{{"id", id},         {"name", name},          {"version", "1.0"},
+              {"in_use", in_use}, {"status", status},      {"min", min},
+              {"max", max},       {"minEndDate", nullptr}, {"maxEndDate", nullptr}};
+}
+
+}  // namespace
+
 Answer Controller::GetLicensing(Call&) {
   const Licensing& l = data_.licensing;
-  Json register_time = NullTimes();
-  register_time["attempted"] = TimeOrNull(l.register_attempted);
-  register_time["succeeded"] = TimeOrNull(l.register_succeeded);
-  if (l.registration == "COMPLETED") {
-    register_time["status"] = "SUCCEEDED";
-    register_time["success"] = "SUCCEEDED";
-  } else if (l.registration == "FAILED") {
-    register_time["status"] = "FAILED";
-    register_time["failure"] = l.failure.value_or("failed");
-  } else if (l.registration == "IN_PROGRESS") {
-    register_time["status"] = "PENDING";
-  }
   bool registered = l.registration == "COMPLETED";
   int64_t running = 0;
   for (const Lab& lab : data_.labs) {
     for (const Node& n : lab.nodes) running += n.state == "BOOTED" ? 1 : 0;
   }
-  std::string feature_status = registered ? (running > 0 ? "IN_USE" : "NOT_IN_USE") : "INIT";
-  Json features = Json::array(
-      {Json{{"id", kBaseFeature}, {"name", "CML - Enterprise License"}, {"version", "1.0"},
-            {"in_use", 1}, {"status", feature_status}, {"min", 1}, {"max", 1},
-            {"minEndDate", nullptr}, {"maxEndDate", nullptr}},
-       Json{{"id", kNodeFeature}, {"name", "CML - Expansion Nodes"}, {"version", "1.0"},
-            {"in_use", running}, {"status", feature_status}, {"min", 0}, {"max", 300},
-            {"minEndDate", nullptr}, {"maxEndDate", nullptr}}});
-  Json body{
-      {"udi", Json{{"hostname", config_.hostname}, {"product_uuid", data_.compute_id}}},
-      {"registration",
-       Json{{"status", l.registration},
-            {"smart_account", registered ? Json("Simulated Smart Account") : Json(nullptr)},
-            {"virtual_account", registered ? Json("Default") : Json(nullptr)},
-            {"register_time", register_time},
-            {"renew_time", NullTimes()},
-            {"expires", TimeOrNull(l.registration_expires)}}},
-      {"authorization",
-       Json{{"status", l.authorization},
-            {"renew_time", NullTimes()},
-            {"expires", TimeOrNull(l.authorization_expires)}}},
-      {"reservation_mode", false},
-      {"features", features},
-      {"product_license",
-       Json{{"active", l.product_license}, {"is_enterprise", l.product_license == "CML_Enterprise"}}},
-      {"transport", Json{{"proxy", Json{{"server", nullptr}, {"port", nullptr}}},
-                         {"ssms", kSsms},
-                         {"default_ssms", kSsms}}}};
+  std::string status = registered ? (running > 0 ? "IN_USE" : "NOT_IN_USE") : "INIT";
+  Json features =
+      Json::array({Feature(kBaseFeature, "CML - Enterprise License", 1, status, 1, 1),
+                   Feature(kNodeFeature, "CML - Expansion Nodes", running, status, 0, 300)});
+  Json body{{"udi", Json{{"hostname", config_.hostname}, {"product_uuid", data_.compute_id}}},
+            {"registration",
+             Json{{"status", l.registration},
+                  {"smart_account", registered ? Json("Simulated Smart Account") : Json(nullptr)},
+                  {"virtual_account", registered ? Json("Default") : Json(nullptr)},
+                  {"register_time", RegisterTime(l)},
+                  {"renew_time", NullTimes()},
+                  {"expires", TimeOrNull(l.registration_expires)}}},
+            {"authorization", Json{{"status", l.authorization},
+                                   {"renew_time", NullTimes()},
+                                   {"expires", TimeOrNull(l.authorization_expires)}}},
+            {"reservation_mode", false},
+            {"features", features},
+            {"product_license", Json{{"active", l.product_license},
+                                     {"is_enterprise", l.product_license == "CML_Enterprise"}}},
+            {"transport", Json{{"proxy", Json{{"server", nullptr}, {"port", nullptr}}},
+                               {"ssms", kSsms},
+                               {"default_ssms", kSsms}}}};
   return JsonAnswer(200, body);
 }
 

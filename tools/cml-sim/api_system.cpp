@@ -67,15 +67,15 @@ Answer Controller::GetSystemHealth(Call& call) {
                {"admission_state", ready ? "READY" : "REGISTERED"},
                {"is_controller", true},
                {"hostname", config_.hostname}};
-  return JsonAnswer(200, Json{{"valid", ready},
-                              {"computes", Json{{data_.compute_id, compute}}},
-                              {"is_licensed", licensed},
-                              {"is_enterprise", data_.licensing.product_license == "CML_Enterprise"},
-                              {"controller",
-                               Json{{"core_connected", true},
-                                    {"nodes_loaded", ready},
-                                    {"images_loaded", ready},
-                                    {"valid", ready}}}});
+  return JsonAnswer(200,
+                    Json{{"valid", ready},
+                         {"computes", Json{{data_.compute_id, compute}}},
+                         {"is_licensed", licensed},
+                         {"is_enterprise", data_.licensing.product_license == "CML_Enterprise"},
+                         {"controller", Json{{"core_connected", true},
+                                             {"nodes_loaded", ready},
+                                             {"images_loaded", ready},
+                                             {"valid", ready}}}});
 }
 
 Answer Controller::GetSystemStats(Call&) {
@@ -93,29 +93,26 @@ Answer Controller::GetSystemStats(Call&) {
   double mem_total = 64 * kGiB;
   double mem_used = std::min(mem_total, 4 * kGiB + static_cast<double>(memory_mib) * 1024 * 1024);
   Json disk = Usage(40 * kGiB + 2 * kGiB * static_cast<double>(total_nodes), 500 * kGiB);
-  Json stats{{"cpu",
-              Json{{"count", kHostCpus},
-                   {"percent", percent},
-                   {"model", "Intel Xeon (simulated)"},
-                   {"predicted", cpus},
-                   {"load", Json::array({percent / 25, percent / 30, percent / 35})}}},
+  Json stats{{"cpu", Json{{"count", kHostCpus},
+                          {"percent", percent},
+                          {"model", "Intel Xeon (simulated)"},
+                          {"predicted", cpus},
+                          {"load", Json::array({percent / 25, percent / 30, percent / 35})}}},
              {"memory", Usage(mem_used, mem_total)},
              {"disk", disk},
-             {"dominfo",
-              Json{{"total_nodes", total_nodes},
-                   {"total_orphans", 0},
-                   {"running_nodes", running},
-                   {"running_orphans", 0},
-                   {"allocated_cpus", cpus},
-                   {"allocated_memory", memory_mib}}}};
+             {"dominfo", Json{{"total_nodes", total_nodes},
+                              {"total_orphans", 0},
+                              {"running_nodes", running},
+                              {"running_orphans", 0},
+                              {"allocated_cpus", cpus},
+                              {"allocated_memory", memory_mib}}}};
   Json compute{{"hostname", config_.hostname}, {"is_controller", true}, {"stats", stats}};
-  return JsonAnswer(
-      200, Json{{"computes", Json{{data_.compute_id, compute}}},
-                {"all",
-                 Json{{"cpu", Json{{"count", kHostCpus}, {"percent", percent}}},
-                      {"memory", Usage(mem_used, mem_total)},
-                      {"disk", disk}}},
-                {"controller", Json{{"disk", disk}}}});
+  return JsonAnswer(200,
+                    Json{{"computes", Json{{data_.compute_id, compute}}},
+                         {"all", Json{{"cpu", Json{{"count", kHostCpus}, {"percent", percent}}},
+                                      {"memory", Usage(mem_used, mem_total)},
+                                      {"disk", disk}}},
+                         {"controller", Json{{"disk", disk}}}});
 }
 
 Answer Controller::GetUsers(Call& call) {
@@ -182,10 +179,9 @@ std::string Controller::StateJson() const {
            {"latency_ms", s.latency.count()},
            {"fail_auth", s.fail_auth},
            {"failing_502", (s.fail_until && now < *s.fail_until) || s.fail_requests > 0},
-           {"licensing",
-            Json{{"registration", data_.licensing.registration},
-                 {"authorization", data_.licensing.authorization},
-                 {"product_license", data_.licensing.product_license}}},
+           {"licensing", Json{{"registration", data_.licensing.registration},
+                              {"authorization", data_.licensing.authorization},
+                              {"product_license", data_.licensing.product_license}}},
            {"telemetry_events", data_.telemetry.size()},
            {"users", users},
            {"labs", labs}};

@@ -22,17 +22,18 @@ class Contract : public ::testing::Test {
     const char* src = std::getenv("CCM_SOURCE_DIR");
     const char* shared = std::getenv("CCM_SHARED_DIR");
     std::string prism = std::string(src ? src : "../..") + "/tests/node/node_modules/.bin/prism";
-    std::string spec = std::string(shared ? shared : "../../../shared") + "/specs/cml-2.9-openapi.json";
+    std::string spec =
+        std::string(shared ? shared : "../../../shared") + "/specs/cml-2.9-openapi.json";
     if (ccm::testing::FindProgram(prism).empty()) {
       setup_error_ = "Prism not found at " + prism + " (run scripts/setup --test)";
       return;
     }
     port_ = ccm::testing::FreePort();
     prism_log_ = ccm::testing::MakeTempDir("prism-") + "/prism.log";
-    prism_ = new ccm::testing::ChildProcess(
-        {prism, "proxy", "--errors", spec, sim_->url() + "/api/v0", "-p", std::to_string(port_),
-         "-h", "127.0.0.1"},
-        {}, prism_log_);
+    prism_ =
+        new ccm::testing::ChildProcess({prism, "proxy", "--errors", spec, sim_->url() + "/api/v0",
+                                        "-p", std::to_string(port_), "-h", "127.0.0.1"},
+                                       {}, prism_log_);
     if (!ccm::testing::WaitForHttp(Base() + "/system_information", 60s)) {
       setup_error_ = "Prism did not start: " + ccm::testing::ReadFile(prism_log_);
     }
@@ -73,8 +74,8 @@ class Contract : public ::testing::Test {
   }
 
   std::string Login(const std::string& user, const std::string& password) {
-    Json token = Call("POST", "/authenticate", 200,
-                      Json{{"username", user}, {"password", password}}.dump());
+    Json token =
+        Call("POST", "/authenticate", 200, Json{{"username", user}, {"password", password}}.dump());
     return token.is_string() ? token.get<std::string>() : "";
   }
 
@@ -136,14 +137,24 @@ TEST_F(Contract, LabsNodesAndTopologies) {
   Json yaml = Call("GET", "/labs/" + lab + "/download", 200, "", token);
   EXPECT_NE(yaml.get<std::string>().find("Routing basics"), std::string::npos);
   Call("GET", "/labs/6b1e0c2e-96f5-4d0b-9f39-4a6f3e8f3c11", 404, "", token);
-  Json topology{{"lab", Json{{"version", "0.3.0"}, {"notes", ""}}},
-                {"nodes", Json::array({Json{{"id", "n0"}, {"label", "a"}, {"x", 0}, {"y", 0},
-                                            {"node_definition", "alpine"},
-                                            {"interfaces", Json::array({Json{{"id", "i0"}, {"type", "physical"}}})}},
-                                       Json{{"id", "n1"}, {"label", "b"}, {"x", 50}, {"y", 0},
-                                            {"node_definition", "alpine"},
-                                            {"interfaces", Json::array({Json{{"id", "i0"}, {"type", "physical"}}})}}})},
-                {"links", Json::array({Json{{"id", "l0"}, {"n1", "n0"}, {"n2", "n1"}, {"i1", "i0"}, {"i2", "i0"}}})}};
+  Json topology{
+      {"lab", Json{{"version", "0.3.0"}, {"notes", ""}}},
+      {"nodes",
+       Json::array(
+           {Json{{"id", "n0"},
+                 {"label", "a"},
+                 {"x", 0},
+                 {"y", 0},
+                 {"node_definition", "alpine"},
+                 {"interfaces", Json::array({Json{{"id", "i0"}, {"type", "physical"}}})}},
+            Json{{"id", "n1"},
+                 {"label", "b"},
+                 {"x", 50},
+                 {"y", 0},
+                 {"node_definition", "alpine"},
+                 {"interfaces", Json::array({Json{{"id", "i0"}, {"type", "physical"}}})}}})},
+      {"links",
+       Json::array({Json{{"id", "l0"}, {"n1", "n0"}, {"n2", "n1"}, {"i1", "i0"}, {"i2", "i0"}}})}};
   Json imported = Call("POST", "/import?title=Contract%20lab", 200, topology.dump(), token);
   std::string new_lab = imported.value("id", "");
   ASSERT_FALSE(new_lab.empty());
@@ -171,9 +182,12 @@ TEST_F(Contract, LicensingLifecycle) {
   Call("POST", "/licensing/registration", 400, Json{{"token", "ZmFrZQ"}}.dump(), token);
   Call("PUT", "/licensing/product_license", 400, Json("CML_Personal").dump(), token);
   Call("DELETE", "/licensing/deregistration", 204, "", token);
-  Control("/control/controllers/c0/licensing", R"({"deregister_local_only":true,"delay_seconds":30})");
-  Call("POST", "/licensing/registration", 204, Json{{"token", "abc"}, {"reregister", true}}.dump(), token);
-  EXPECT_EQ(Call("GET", "/licensing", 200, "", token)["registration"].value("status", ""), "IN_PROGRESS");
+  Control("/control/controllers/c0/licensing",
+          R"({"deregister_local_only":true,"delay_seconds":30})");
+  Call("POST", "/licensing/registration", 204, Json{{"token", "abc"}, {"reregister", true}}.dump(),
+       token);
+  EXPECT_EQ(Call("GET", "/licensing", 200, "", token)["registration"].value("status", ""),
+            "IN_PROGRESS");
   Call("POST", "/licensing/registration", 409, Json{{"token", "abc"}}.dump(), token);
   Call("DELETE", "/licensing/deregistration", 409, "", token);
   Control("/control/controllers/c0/licensing", R"({"delay_seconds":0})");

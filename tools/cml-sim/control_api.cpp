@@ -31,7 +31,9 @@ std::optional<std::chrono::milliseconds> Millis(const Json& body, const char* ke
 
 Response FromStatus(const Status& st) {
   if (st) return Ok();
-  int code = st.error().code == Code::kNotFound ? 404 : st.error().code == Code::kFailedPrecondition ? 409 : 400;
+  int code = st.error().code == Code::kNotFound             ? 404
+             : st.error().code == Code::kFailedPrecondition ? 409
+                                                            : 400;
   return Bad(code, st.error().message);
 }
 
@@ -41,71 +43,80 @@ void Simulator::ServeControl(httpd::Request request, const httpd::Responder& res
   responder.Send(Control(request));
 }
 
+namespace {
+
+Response ListControllers(const Simulator& sim) {
+  Json list = Json::array();
+  for (const auto& c : sim.Controllers()) list.push_back(Json{{"id", c.id}, {"url", c.url}});
+  return Reply(200, list);
+}
+
+Response CreateController(Simulator& sim, const std::string& text) {
+  Json body = text.empty() ? Json::object() : Json::parse(text, nullptr, false);
+  if (!body.is_object()) return Bad(400, "body: must be a JSON object");
+  NewControllerOptions n;
+  n.ready_after = Seconds(body, "ready_after_seconds");
+  n.latency = Millis(body, "latency_ms");
+  n.license_delay = Seconds(body, "license_delay_seconds");
+  n.port = static_cast<int>(GetInt(body, "port").value_or(0));
+  auto added = sim.AddController(n);
+  if (!added) return Bad(400, added.error().message);
+  return Reply(201, Json{{"id", added->id}, {"url", added->url}});
+}
+
+Response AllStates(const Simulator& sim) {
+  Json states = Json::array();
+  int64_t logins = 0, calls = 0;
+  for (const auto& c : sim.Controllers()) {
+    Json s = Json::parse(sim.Find(c.id)->StateJson());
+    s["url"] = c.url;
+    logins += s["logins"].get<int64_t>();
+    calls += s["calls_total"].get<int64_t>();
+    states.push_back(std::move(s));
+  }
+  return Reply(200, Json{{"global_latency_ms", sim.GlobalLatency().count()},
+                         {"logins", logins},
+                         {"calls_total", calls},
+                         {"controllers", states}});
+}
+
+}  // namespace
+
 httpd::Response Simulator::Control(const httpd::Request& req) {
   const std::string& p = req.path;
   const std::string prefix = "/control/controllers";
-  if (p == "/control/controllers" && req.method == "GET") {
-    Json list = Json::array();
-    for (const auto& c : Controllers()) list.push_back(Json{{"id", c.id}, {"url", c.url}});
-    return Reply(200, list);
-  }
-  if (p == "/control/controllers" && req.method == "POST") {
-    Json body = req.body.empty() ? Json::object() : Json::parse(req.body, nullptr, false);
-    if (!body.is_object()) return Bad(400, "body: must be a JSON object");
-    NewControllerOptions n;
-    n.ready_after = Seconds(body, "ready_after_seconds");
-    n.latency = Millis(body, "latency_ms");
-    n.license_delay = Seconds(body, "license_delay_seconds");
-    n.port = static_cast<int>(GetInt(body, "port").value_or(0));
-    auto added = AddController(n);
-    if (!added) return Bad(400, added.error().message);
-    return Reply(201, Json{{"id", added->id}, {"url", added->url}});
-  }
-  if (p == "/control/state" && req.method == "GET") {
-    Json states = Json::array();
-    int64_t logins = 0, calls = 0;
-    for (const auto& c : Controllers()) {
-      Json s = Json::parse(Find(c.id)->StateJson());
-      s["url"] = c.url;
-      logins += s["logins"].get<int64_t>();
-      calls += s["calls_total"].get<int64_t>();
-      states.push_back(std::move(s));
-    }
-    return Reply(200, Json{{"global_latency_ms", GlobalLatency().count()},
-                           {"logins", logins},
-                           {"calls_total", calls},
-                           {"controllers", states}});
-  }
-  if (p == "/control/latency" && req.method == "POST") {
+  bool get = req.method == "GET", post = req.method == "POST";
+  if (p == prefix && get) return ListControllers(*this);
+  if (p == prefix && post) return CreateController(*this, req.body);
+  if (p == "/control/state" && get) return AllStates(*this);
+  if (p == "/control/latency" && post) {
     auto ms = Millis(Json::parse(req.body, nullptr, false), "ms");
     if (!ms) return Bad(400, "ms: must be a number >= 0");
     SetGlobalLatency(*ms);
     return Ok();
   }
-  if (p == "/control/reset" && req.method == "POST") {
+  if (p == "/control/reset" && post) {
     for (const auto& c : Controllers()) Find(c.id)->Reset();
     SetGlobalLatency(std::chrono::milliseconds(0));
     return Ok();
   }
-  if (p.rfind(prefix + "/", 0) == 0) {
-    std::string rest = p.substr(prefix.size() + 1);
-    size_t slash = rest.find('/');
-    if (slash == std::string::npos) return Bad(404, "missing action after the controller id");
-    std::string id = rest.substr(0, slash);
-    std::string action = rest.substr(slash + 1);
-    if (action == "state" && req.method == "GET" && id != "all") {
-      auto c = Find(id);
-      if (!c) return Bad(404, "no controller '" + id + "'");
-      return Response::Json(200, c->StateJson());
-    }
-    if (req.method != "POST") return Bad(405, "use POST for controller actions");
-    return ControlController(id, action, rest, req.body);
+  if (p.rfind(prefix + "/", 0) != 0) return Bad(404, "unknown control path " + p);
+  std::string rest = p.substr(prefix.size() + 1);
+  size_t slash = rest.find('/');
+  if (slash == std::string::npos) return Bad(404, "missing action after the controller id");
+  std::string id = rest.substr(0, slash);
+  std::string action = rest.substr(slash + 1);
+  if (action == "state" && get && id != "all") {
+    auto c = Find(id);
+    if (!c) return Bad(404, "no controller '" + id + "'");
+    return Response::Json(200, c->StateJson());
   }
-  return Bad(404, "unknown control path " + p);
+  if (!post) return Bad(405, "use POST for controller actions");
+  return ControlController(id, action, req.body);
 }
 
 httpd::Response Simulator::ControlController(const std::string& id, const std::string& action,
-                                             const std::string& rest, const std::string& body) {
+                                             const std::string& body) {
   std::vector<std::shared_ptr<Controller>> targets;
   if (id == "all") {
     for (const auto& c : Controllers()) targets.push_back(Find(c.id));
@@ -119,14 +130,14 @@ httpd::Response Simulator::ControlController(const std::string& id, const std::s
   }
   Response last = Ok();
   for (const auto& c : targets) {
-    last = ControllerAction(*c, action, rest, body);
+    last = ControllerAction(*c, action, body);
     if (last.status >= 300) return last;
   }
   return last;
 }
 
 httpd::Response Simulator::ControllerAction(Controller& c, const std::string& action,
-                                            const std::string&, const std::string& text) {
+                                            const std::string& text) {
   Json body = text.empty() ? Json::object() : Json::parse(text, nullptr, false);
   if (!body.is_object()) return Bad(400, "body: must be a JSON object");
   if (action == "ready_after") {

@@ -36,7 +36,9 @@ int64_t UnixSeconds(TimePoint t) {
 
 namespace internal {
 
-Answer JsonAnswer(int status, const Json& body) { return Answer{status, body.dump(), "application/json"}; }
+Answer JsonAnswer(int status, const Json& body) {
+  return Answer{status, body.dump(), "application/json"};
+}
 
 Answer NoContent() { return Answer{204, "", ""}; }
 
@@ -68,8 +70,8 @@ void Controller::Seed() {
   data_.compute_id = NewUuid();
   data_.last_event_time = TimePoint{};
   data_.scenario.license_delay = config_.license_delay;
-  data_.users.push_back(User{NewUuid(), config_.admin_user, config_.admin_password,
-                             "Administrator", true, now});
+  data_.users.push_back(
+      User{NewUuid(), config_.admin_user, config_.admin_password, "Administrator", true, now});
   data_.users.push_back(User{NewUuid(), "student", "student", "Student", false, now});
   SeedLabs(now);
   // System noise a real controller records at boot: no user behind these.

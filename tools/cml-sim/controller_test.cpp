@@ -16,8 +16,8 @@ class ControllerTest : public ::testing::Test {
 
   Answer Do(const std::string& method, const std::string& path, const std::string& token = "",
             const std::string& body = "", std::map<std::string, std::string> query = {}) {
-    return c_.Handle(ApiCall{method, path, std::move(query), token.empty() ? "" : "Bearer " + token,
-                             body});
+    return c_.Handle(
+        ApiCall{method, path, std::move(query), token.empty() ? "" : "Bearer " + token, body});
   }
   Json DoJson(const std::string& method, const std::string& path, const std::string& token,
               std::map<std::string, std::string> query = {}) {
@@ -26,8 +26,8 @@ class ControllerTest : public ::testing::Test {
     return Json::parse(a.body);
   }
   std::string Login(const std::string& user = "admin", const std::string& password = "admin") {
-    Answer a = Do("POST", "/authenticate", "",
-                  Json{{"username", user}, {"password", password}}.dump());
+    Answer a =
+        Do("POST", "/authenticate", "", Json{{"username", user}, {"password", password}}.dump());
     EXPECT_EQ(a.status, 200) << a.body;
     return a.status == 200 ? Json::parse(a.body).get<std::string>() : "";
   }
@@ -206,8 +206,11 @@ links:
   std::string downloaded = DoJson("GET", "/labs/" + id + "/download", t).get<std::string>();
   Answer again = Do("POST", "/import", t, downloaded, {{"title", "Copy"}});
   ASSERT_EQ(again.status, 200) << again.body;
-  EXPECT_EQ(DoJson("GET", "/labs/" + Json::parse(again.body)["id"].get<std::string>(), t)["node_count"], 2);
-  Answer bad = Do("POST", "/import", t, R"({"lab":{"version":"0.3.0"},"nodes":[{"id":"n0"}],"links":[]})");
+  EXPECT_EQ(
+      DoJson("GET", "/labs/" + Json::parse(again.body)["id"].get<std::string>(), t)["node_count"],
+      2);
+  Answer bad =
+      Do("POST", "/import", t, R"({"lab":{"version":"0.3.0"},"nodes":[{"id":"n0"}],"links":[]})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("nodes[0].label"), std::string::npos);
   Do("PUT", "/labs/" + id + "/start", t);

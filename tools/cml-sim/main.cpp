@@ -28,13 +28,15 @@ int main(int argc, char** argv) {
   CLI::App app{"cml-sim: simulated Cisco Modeling Labs 2.9 controllers"};
   app.add_option("--host", o.host, "Address to listen on")->capture_default_str();
   app.add_option("--controllers", o.controllers, "Number of controllers")
-      ->check(CLI::Range(0, 20000))->capture_default_str();
+      ->check(CLI::Range(0, 20000))
+      ->capture_default_str();
   app.add_option("--base-port", o.base_port, "First controller port (0 = any free ports)")
       ->check(CLI::Range(0, 65535));
   app.add_option("--control-port", o.control_port, "Control endpoint port (0 = any)")
       ->check(CLI::Range(0, 65535));
   app.add_flag("--tls", o.tls, "Serve HTTPS with a generated self-signed certificate");
-  app.add_option("--cert-dir", o.cert_dir, "Where --tls writes its certificate (default: temp dir)");
+  app.add_option("--cert-dir", o.cert_dir,
+                 "Where --tls writes its certificate (default: temp dir)");
   app.add_option("--latency-ms", latency_ms, "Latency added to every CML API answer")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--ready-after-seconds", ready_after, "system_information.ready turns true after")
@@ -46,7 +48,9 @@ int main(int argc, char** argv) {
   app.add_option("--admin-user", o.admin_user, "Admin user name")->capture_default_str();
   app.add_option("--admin-password", o.admin_password, "Admin password");
   app.add_option("--api-base", o.api_base, "API base path (may be empty)")->capture_default_str();
-  app.add_option("--threads", o.threads, "IO threads")->check(CLI::Range(1, 64))->capture_default_str();
+  app.add_option("--threads", o.threads, "IO threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   app.add_option("--max-body-bytes", o.max_body_bytes, "Request body limit (413 beyond)")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);

@@ -38,7 +38,7 @@ struct Node {
   int x = 0;
   int y = 0;
   int cpus = 1;
-  int ram = 512;  // MiB
+  int ram = 512;                          // MiB
   std::string state = "DEFINED_ON_CORE";  // DEFINED_ON_CORE | STOPPED | BOOTED
   std::vector<Interface> interfaces;
 };
@@ -83,13 +83,13 @@ struct TelemetryEvent {
 
 // Scripted behaviour (control endpoint).
 struct Scenario {
-  std::optional<TimePoint> ready_at;       // system_information.ready is false before this
-  std::optional<TimePoint> fail_until;     // answer 502 until then
-  int64_t fail_requests = 0;               // answer 502 to this many more requests
-  std::chrono::milliseconds latency{0};    // added to every CML API answer
-  bool fail_auth = false;                  // reject every login
-  bool deregister_local_only = false;      // DELETE /licensing/deregistration answers 202
-  bool fail_registration = false;          // pending registrations end in FAILED
+  std::optional<TimePoint> ready_at;     // system_information.ready is false before this
+  std::optional<TimePoint> fail_until;   // answer 502 until then
+  int64_t fail_requests = 0;             // answer 502 to this many more requests
+  std::chrono::milliseconds latency{0};  // added to every CML API answer
+  bool fail_auth = false;                // reject every login
+  bool deregister_local_only = false;    // DELETE /licensing/deregistration answers 202
+  bool fail_registration = false;        // pending registrations end in FAILED
   std::chrono::milliseconds license_delay{0};
 };
 

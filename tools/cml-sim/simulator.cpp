@@ -113,12 +113,12 @@ void Simulator::ServeApi(const std::shared_ptr<Controller>& controller, httpd::R
     answer = controller->Handle(call);
   }
   httpd::Response response{answer.status, {}, std::move(answer.body)};
-  if (!answer.content_type.empty()) response.headers.emplace_back("Content-Type", answer.content_type);
+  if (!answer.content_type.empty())
+    response.headers.emplace_back("Content-Type", answer.content_type);
   auto delay = controller->Latency() + GlobalLatency();
   if (delay.count() <= 0) return responder.Send(std::move(response));
-  server_->RunAfter(delay, [responder, r = std::move(response)]() mutable {
-    responder.Send(std::move(r));
-  });
+  server_->RunAfter(
+      delay, [responder, r = std::move(response)]() mutable { responder.Send(std::move(r)); });
 }
 
 std::string Simulator::control_url() const {
@@ -143,7 +143,8 @@ std::shared_ptr<Controller> Simulator::Find(const std::string& id) const {
 std::string Simulator::ReadyLine() const {
   Json controllers = Json::array();
   for (const auto& c : Controllers()) controllers.push_back(Json{{"id", c.id}, {"url", c.url}});
-  Json line{{"control_url", control_url()}, {"controllers", controllers},
+  Json line{{"control_url", control_url()},
+            {"controllers", controllers},
             {"api_base", options_.api_base}};
   if (options_.tls) line["ca_file"] = cert_file_;
   return line.dump();

@@ -86,9 +86,9 @@ class Simulator {
   void ServeControl(httpd::Request request, const httpd::Responder& responder);
   httpd::Response Control(const httpd::Request& request);
   httpd::Response ControlController(const std::string& id, const std::string& action,
-                                    const std::string& rest, const std::string& body);
+                                    const std::string& body);
   httpd::Response ControllerAction(Controller& c, const std::string& action,
-                                   const std::string& rest, const std::string& body);
+                                   const std::string& body);
   std::string Url(int port) const;
 
   SimulatorOptions options_;

@@ -97,8 +97,9 @@ TEST(Simulator, ScenariosOverTheControlEndpoint) {
   EXPECT_EQ(Send("GET", api + "/system_information").status, 502);
   EXPECT_EQ(Send("GET", api + "/system_information").status, 200);
   Send("POST", control + "/control/controllers/c0/fail_auth", R"({"enabled":true})");
-  EXPECT_EQ(Send("POST", api + "/authenticate", R"({"username":"admin","password":"admin"})").status,
-            403);
+  EXPECT_EQ(
+      Send("POST", api + "/authenticate", R"({"username":"admin","password":"admin"})").status,
+      403);
   Send("POST", control + "/control/controllers/c0/fail_auth", R"({"enabled":false})");
   std::string token = Login(api);
   Json state = Json::parse(Send("GET", control + "/control/controllers/c0/state").body);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <vector>
 
 #include "httpd/server.hpp"
@@ -28,10 +29,11 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   virtual void StreamEnd() = 0;
 };
 
-// Guards against using the io context after the server is gone.
+// Guards against using the io context after the server is gone: posters hold a shared lock
+// while they post, the server's teardown takes it exclusively to flip `alive`.
 struct Liveness {
-  std::mutex mu;
-  bool alive = true;
+  std::shared_mutex mu;
+  bool alive = true;  // guarded by mu
 };
 
 // The exchange behind a Responder: one request, answered at most once.
@@ -68,8 +70,8 @@ class StreamImpl final : public Stream {
   std::weak_ptr<SessionBase> session_;
   std::shared_ptr<Liveness> liveness_;
   mutable std::mutex mu_;
-  bool open_ = true;                                // guarded by mu_
-  std::vector<std::function<void()>> on_close_;     // guarded by mu_
+  bool open_ = true;                             // guarded by mu_
+  std::vector<std::function<void()>> on_close_;  // guarded by mu_
   std::atomic<size_t> buffered_{0};
 };
 

@@ -31,7 +31,9 @@ class RawClient {
   }
   ~RawClient() { Close(); }
   bool connected() const { return connected_; }
-  void Send(const std::string& data) { ASSERT_EQ(write(fd_, data.data(), data.size()), static_cast<ssize_t>(data.size())); }
+  void Send(const std::string& data) {
+    ASSERT_EQ(write(fd_, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  }
   // Reads until `needle` appears in everything read so far, EOF, or the timeout.
   std::string ReadUntil(const std::string& needle, std::chrono::milliseconds timeout = 3000ms) {
     auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -33,7 +33,7 @@ class SimProcess {
         ready_ = *parsed;
         return "";
       }
-      if (!process_.Running()) return "cml-sim exited: " + text;
+      if (!process_.Running()) return "cml-sim exited: " + ccm::testing::ReadFile(log_);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return "no ready line within 20 s: " + ccm::testing::ReadFile(log_);

@@ -112,8 +112,10 @@ Status CheckLink(const Link& l, const std::vector<Node>& nodes, const std::strin
     }
     return false;
   };
-  if (!has(l.n1, l.i1)) return InvalidArgument(where + ".i1", "no interface " + l.i1 + " on " + l.n1);
-  if (!has(l.n2, l.i2)) return InvalidArgument(where + ".i2", "no interface " + l.i2 + " on " + l.n2);
+  if (!has(l.n1, l.i1))
+    return InvalidArgument(where + ".i1", "no interface " + l.i1 + " on " + l.n1);
+  if (!has(l.n2, l.i2))
+    return InvalidArgument(where + ".i2", "no interface " + l.i2 + " on " + l.n2);
   return Ok();
 }
 
@@ -147,8 +149,8 @@ Result<Lab> ParseTopology(const std::string& text) {
   const YAML::Node links = doc["links"];
   if (!links || !links.IsSequence()) return InvalidArgument("links", "must be a list");
   for (size_t i = 0; i < links.size(); ++i) {
-    Link l{Str(links[i], "id"),  Str(links[i], "n1"), Str(links[i], "n2"),
-           Str(links[i], "i1"),  Str(links[i], "i2"), Str(links[i], "label")};
+    Link l{Str(links[i], "id"), Str(links[i], "n1"), Str(links[i], "n2"),
+           Str(links[i], "i1"), Str(links[i], "i2"), Str(links[i], "label")};
     std::string where = "links[" + std::to_string(i) + "]";
     if (l.id.empty()) return InvalidArgument(where + ".id", "is required");
     if (auto st = CheckLink(l, lab.nodes, where); !st) return Fail(st.error());
