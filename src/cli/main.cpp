@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   ccm::cli::AddVersionCommand(app);
   ccm::cli::AddConfigCommands(app);
   ccm::cli::AddAwsCommands(app);
+  ccm::cli::AddCmlCommands(app);
   CLI11_PARSE(app, argc, argv);
   return ccm::cli::ExitCode();
 }
