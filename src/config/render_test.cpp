@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
+
 #include "config/config_test_util.hpp"
 #include "config/internal/schema.hpp"
 #include "core/json.hpp"
@@ -15,6 +17,11 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+
+std::string ExamplePath() {
+  const char* source = std::getenv("CCM_SOURCE_DIR");
+  return std::string(source ? source : "../..") + "/config/ccm.example.yaml";
+}
 
 Settings WithSecrets() {
   Settings s = testing::ValidSettings();
@@ -84,10 +91,10 @@ TEST(RenderTest, YamlRenderingLoadsBackToTheSameSettings) {
 
 TEST(ExampleConfigTest, LoadsAndValidatesClean) {
   LoadInput input;
-  input.config_file = "../../config/ccm.example.yaml";
+  input.config_file = ExamplePath();
   LoadReport r = LoadSettings(input);
   EXPECT_THAT(r.problems, IsEmpty());
-  EXPECT_EQ(r.config_file, "../../config/ccm.example.yaml");
+  EXPECT_EQ(r.config_file, ExamplePath());
   // The example shows the built-in defaults (plus an AMI for the default region).
   Settings expected;
   expected.cml_worker_ami_config["us-east-1"] = {"", "CML-2.7.0-Ubuntu-22.04", "2.7.0", ""};
@@ -96,7 +103,7 @@ TEST(ExampleConfigTest, LoadsAndValidatesClean) {
 }
 
 TEST(ExampleConfigTest, MentionsEverySetting) {
-  YAML::Node root = YAML::LoadFile("../../config/ccm.example.yaml");
+  YAML::Node root = YAML::LoadFile(ExamplePath());
   for (const auto& def : internal::Schema()) {
     EXPECT_TRUE(root[def.name].IsDefined()) << def.name << " is missing from ccm.example.yaml";
   }
