@@ -6,15 +6,14 @@
 namespace ccm::aws {
 
 AccountCredentials::AccountCredentials(std::shared_ptr<CredentialsProvider> default_chain,
-                                       std::vector<AccountRole> accounts,
-                                       AssumeRoleFn assume_role, Clock& clock,
-                                       Duration refresh_margin)
+                                       std::vector<AccountRole> accounts, AssumeRoleFn assume_role,
+                                       Clock& clock, Duration refresh_margin)
     : default_chain_(std::move(default_chain)) {
   for (auto& account : accounts) {
     std::string name = account.name;
     roles_[name] = account;
-    auto fetch = [chain = default_chain_, assume_role, role = std::move(account)]()
-        -> Result<Credentials> {
+    auto fetch = [chain = default_chain_, assume_role,
+                  role = std::move(account)]() -> Result<Credentials> {
       auto source = chain->Get();
       if (!source) return source;
       AssumeRoleRequest req;
@@ -39,7 +38,8 @@ Result<Credentials> AccountCredentials::Get(const std::string& account) {
   if (account.empty()) return default_chain_->Get();
   auto it = providers_.find(account);
   if (it == providers_.end()) {
-    return InvalidArgument("account", "'" + account + "' is not one of the configured aws_accounts");
+    return InvalidArgument("account",
+                           "'" + account + "' is not one of the configured aws_accounts");
   }
   return it->second->Get();
 }

@@ -100,7 +100,8 @@ Result<Credentials> ChainProvider::Get() {
   return MakeError(Code::kUnauthenticated,
                    "no AWS credentials found: set aws_access_key_id/aws_secret_access_key, "
                    "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile in ~/.aws/credentials "
-                   "(AWS_PROFILE), or run on EC2 with an instance role (" + tried + ")");
+                   "(AWS_PROFILE), or run on EC2 with an instance role (" +
+                       tried + ")");
 }
 
 std::shared_ptr<CredentialsProvider> MakeDefaultChain(ChainOptions options, Clock& clock) {
@@ -112,8 +113,7 @@ std::shared_ptr<CredentialsProvider> MakeDefaultChain(ChainOptions options, Cloc
   links.push_back(std::make_unique<EnvironmentProvider>(options.env));
   auto profile = std::make_shared<ProfileProvider>(options.env, options.profile,
                                                    options.assume_role, options.imds_send);
-  links.push_back(
-      std::make_unique<CachingProvider>([profile] { return profile->Get(); }, clock));
+  links.push_back(std::make_unique<CachingProvider>([profile] { return profile->Get(); }, clock));
   auto imds = std::make_shared<ImdsProvider>(options.env, options.imds_send);
   links.push_back(std::make_unique<CachingProvider>([imds] { return imds->Get(); }, clock));
   return std::make_shared<ChainProvider>(std::move(links));

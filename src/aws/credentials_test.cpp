@@ -53,7 +53,8 @@ struct FakeSts {
       if (fail) {
         return Fail(Error{Code::kPermissionDenied, "not allowed", "AccessDenied", false, {}, {}});
       }
-      Credentials c{"ASIA" + std::to_string(calls.size()), "role-secret-" + std::to_string(calls.size()),
+      Credentials c{"ASIA" + std::to_string(calls.size()),
+                    "role-secret-" + std::to_string(calls.size()),
                     "role-token-" + std::to_string(calls.size()), clock->Now() + 1h, ""};
       return c;
     };
@@ -322,8 +323,8 @@ class AccountsTest : public ::testing::Test {
  protected:
   void SetUp() override { sts_.clock = &clock_; }
   std::unique_ptr<AccountCredentials> Make() {
-    auto chain = std::make_shared<StaticProvider>(
-        Credentials{"BASEKEY", "base-secret-value", "", {}, ""});
+    auto chain =
+        std::make_shared<StaticProvider>(Credentials{"BASEKEY", "base-secret-value", "", {}, ""});
     std::vector<AccountRole> roles = {
         {"prod", "arn:aws:iam::444444444444:role/ccm", "ext-prod", "ccm", 3600s},
         {"lab", "arn:aws:iam::555555555555:role/ccm", "", "ccm", 3600s}};

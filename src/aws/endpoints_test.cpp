@@ -21,7 +21,8 @@ Environment FakeEnv(std::map<std::string, std::string> vars) {
 
 TEST(Endpoints, Defaults) {
   EXPECT_EQ(DefaultEndpoint("ec2", "eu-west-1"), "https://ec2.eu-west-1.amazonaws.com");
-  EXPECT_EQ(DefaultEndpoint("monitoring", "us-west-2"), "https://monitoring.us-west-2.amazonaws.com");
+  EXPECT_EQ(DefaultEndpoint("monitoring", "us-west-2"),
+            "https://monitoring.us-west-2.amazonaws.com");
   EXPECT_EQ(DefaultEndpoint("sts", "us-east-1"), "https://sts.us-east-1.amazonaws.com");
   EXPECT_EQ(DefaultEndpoint("iam", "eu-west-1"), "https://iam.amazonaws.com");
   EXPECT_EQ(SigningRegion("iam", "eu-west-1"), "us-east-1");

@@ -1,8 +1,7 @@
 #include "aws/errors.hpp"
 
-#include <pugixml.hpp>
-
 #include <array>
+#include <pugixml.hpp>
 
 namespace ccm::aws {
 namespace {
@@ -25,8 +24,8 @@ constexpr std::array<std::string_view, 14> kThrottlingCodes = {
 };
 
 constexpr std::array<std::string_view, 5> kTransientCodes = {
-    "RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure",
-    "ServiceUnavailable",
+    "RequestTimeout",  "RequestTimeoutException", "InternalError",
+    "InternalFailure", "ServiceUnavailable",
 };
 
 struct Rule {

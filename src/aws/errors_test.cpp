@@ -129,12 +129,12 @@ TEST(ErrorMapping, HttpStatusWithoutDocument) {
 }
 
 TEST(ErrorMapping, ThrottlingAndTransientCodeLists) {
-  for (const char* c : {"Throttling", "ThrottlingException", "ThrottledException",
-                        "RequestThrottledException", "TooManyRequestsException",
-                        "ProvisionedThroughputExceededException", "TransactionInProgressException",
-                        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException",
-                        "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
-                        "EC2ThrottledException"}) {
+  for (const char* c :
+       {"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException",
+        "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+        "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+        "EC2ThrottledException"}) {
     EXPECT_TRUE(IsThrottlingCode(c)) << c;
   }
   for (const char* c : {"RequestTimeout", "RequestTimeoutException", "InternalError",

@@ -28,13 +28,17 @@ Result<std::string> ImdsProvider::Fetch(const std::string& method, const std::st
   req.connect_timeout = timeout_;
   req.timeout = timeout_;
   auto r = send_(req);
-  if (!r) return Fail(NotFound("no metadata service at " + endpoint_ + " (" + r.error().message + ")"));
+  if (!r)
+    return Fail(NotFound("no metadata service at " + endpoint_ + " (" + r.error().message + ")"));
   if (r->status == 404) return Fail(NotFound(path + " not found (no instance role?)"));
   if (r->status != 200) {
-    return Fail(Error{Code::kUnavailable,
-                      "instance metadata: " + method + " " + path + " answered HTTP " +
-                          std::to_string(r->status),
-                      "HTTP " + std::to_string(r->status), true, {}, {}});
+    return Fail(Error{
+        Code::kUnavailable,
+        "instance metadata: " + method + " " + path + " answered HTTP " + std::to_string(r->status),
+        "HTTP " + std::to_string(r->status),
+        true,
+        {},
+        {}});
   }
   return std::move(r->body);
 }
@@ -43,7 +47,8 @@ Result<Credentials> ImdsProvider::Get() {
   if (env_.IsTrue("AWS_EC2_METADATA_DISABLED")) {
     return Fail(NotFound("disabled by AWS_EC2_METADATA_DISABLED"));
   }
-  auto token = Fetch("PUT", "/latest/api/token", {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}});
+  auto token =
+      Fetch("PUT", "/latest/api/token", {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}});
   if (!token) return Fail(token.error());
   log::RegisterSecret(*token);
   http::Headers auth = {{"X-aws-ec2-metadata-token", *token}};

@@ -19,8 +19,10 @@ tl::unexpected<Error> Broken(const std::string& profile, const std::string& reas
 
 ProfileProvider::ProfileProvider(Environment env, std::string explicit_profile,
                                  AssumeRoleFn assume_role, HttpSend imds_send)
-    : env_(std::move(env)), explicit_profile_(std::move(explicit_profile)),
-      assume_role_(std::move(assume_role)), imds_send_(std::move(imds_send)) {}
+    : env_(std::move(env)),
+      explicit_profile_(std::move(explicit_profile)),
+      assume_role_(std::move(assume_role)),
+      imds_send_(std::move(imds_send)) {}
 
 Result<Credentials> ProfileProvider::Get() {
   ProfileMap profiles = LoadSharedProfiles(env_);

@@ -30,8 +30,8 @@ RetryKind ClassifyRetry(const Error& error, std::optional<TimePoint> launched_at
 }
 
 Duration Backoff(int retry, double random01) {
-  double cap = std::min(std::ldexp(1.0, std::max(retry, 1) - 1),
-                        static_cast<double>(kMaxBackoff.count()));
+  double cap =
+      std::min(std::ldexp(1.0, std::max(retry, 1) - 1), static_cast<double>(kMaxBackoff.count()));
   double seconds = std::clamp(random01, 0.0, 1.0) * cap;
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
 }

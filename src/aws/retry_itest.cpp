@@ -45,17 +45,16 @@ class RetryProxyTest : public ::testing::Test {
   Duration Slept() const { return clock_.Now() - start_; }
 
   static QueryCall Ec2(const std::string& action, Params params = {}) {
-    return QueryCall{"ec2", "us-east-1", action, "2016-11-15", std::move(params), "",
-                     std::nullopt};
+    return QueryCall{"ec2", "us-east-1", action, "2016-11-15", std::move(params), "", std::nullopt};
   }
   static int CountInstances(QueryTransport& direct, const std::string& token) {
-    auto xml = direct.Call(Ec2("DescribeInstances", {{"Filter.1.Name", "tag:run"},
-                                                     {"Filter.1.Value.1", token}}));
+    auto xml = direct.Call(
+        Ec2("DescribeInstances", {{"Filter.1.Name", "tag:run"}, {"Filter.1.Value.1", token}}));
     EXPECT_TRUE(xml.has_value()) << xml.error().ToString();
     if (!xml) return -1;
     std::regex id("<instanceId>i-[0-9a-f]+</instanceId>");
-    return static_cast<int>(std::distance(
-        std::sregex_iterator(xml->begin(), xml->end(), id), std::sregex_iterator()));
+    return static_cast<int>(
+        std::distance(std::sregex_iterator(xml->begin(), xml->end(), id), std::sregex_iterator()));
   }
   static QueryCall RunInstances(const std::string& token) {
     return Ec2("RunInstances", {{"ImageId", "ami-12c6146b"},

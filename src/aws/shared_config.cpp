@@ -67,7 +67,8 @@ ProfileMap ParseIni(std::string_view text) {
 
 ProfileMap LoadSharedProfiles(const Environment& env) {
   ProfileMap merged;
-  for (auto& [name, values] : ParseIni(ReadOrEmpty(env, HomeFile(env, "AWS_CONFIG_FILE", "config")))) {
+  for (auto& [name, values] :
+       ParseIni(ReadOrEmpty(env, HomeFile(env, "AWS_CONFIG_FILE", "config")))) {
     std::string profile = name;
     if (name.starts_with("profile ")) {
       profile = Trim(std::string_view(name).substr(8));
@@ -76,8 +77,8 @@ ProfileMap LoadSharedProfiles(const Environment& env) {
     }
     for (auto& [k, v] : values) merged[profile][k] = v;
   }
-  ProfileMap creds = ParseIni(
-      ReadOrEmpty(env, HomeFile(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials")));
+  ProfileMap creds =
+      ParseIni(ReadOrEmpty(env, HomeFile(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials")));
   for (auto& [name, values] : creds) {
     for (auto& [k, v] : values) merged[name][k] = v;
   }

@@ -87,8 +87,7 @@ std::string PercentDecode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 &&
-        hex(text[i + 2]) >= 0) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
       i += 2;
     } else {
@@ -146,6 +145,39 @@ std::string CanonicalQuery(std::string_view query) {
   return out;
 }
 
+namespace {
+
+struct CanonicalHeaders {
+  std::string text;          // "name:value\n" per header, sorted by name
+  std::string signed_names;  // "name;name;..."
+};
+
+// Headers grouped by lower-case name; repeated headers keep their order, joined by commas.
+CanonicalHeaders Canonicalize(const http::Headers& request_headers, const http::Headers& added) {
+  std::map<std::string, std::vector<std::string>> grouped;
+  for (const auto& [name, value] : request_headers) {
+    grouped[Lower(name)].push_back(CanonicalHeaderValue(value));
+  }
+  for (const auto& [name, value] : added) grouped[Lower(name)].push_back(value);
+  CanonicalHeaders out;
+  for (const auto& [name, values] : grouped) {
+    std::string joined;
+    for (const auto& v : values) joined += (joined.empty() ? "" : ",") + v;
+    out.text += name + ":" + joined + "\n";
+    out.signed_names += (out.signed_names.empty() ? "" : ";") + name;
+  }
+  return out;
+}
+
+std::string SigningKey(const Params& params) {
+  std::string key = Hmac("AWS4" + params.secret_access_key, DateStamp(params.time));
+  key = Hmac(key, params.region);
+  key = Hmac(key, params.service);
+  return Hmac(key, "aws4_request");
+}
+
+}  // namespace
+
 Signature Sign(const Request& request, const Params& params) {
   Signature sig;
   std::string amz_date = AmzDate(params.time);
@@ -155,40 +187,23 @@ Signature Sign(const Request& request, const Params& params) {
   if (!params.session_token.empty() && !params.omit_session_token) {
     sig.headers.emplace_back("X-Amz-Security-Token", params.session_token);
   }
-  // Headers grouped by lower-case name; repeated headers keep their order, joined by commas.
-  std::map<std::string, std::vector<std::string>> grouped;
-  for (const auto& [name, value] : request.headers) {
-    grouped[Lower(name)].push_back(CanonicalHeaderValue(value));
-  }
-  for (const auto& [name, value] : sig.headers) grouped[Lower(name)].push_back(value);
-  std::string canonical_headers;
-  std::string signed_headers;
-  for (const auto& [name, values] : grouped) {
-    std::string joined;
-    for (const auto& v : values) joined += (joined.empty() ? "" : ",") + v;
-    canonical_headers += name + ":" + joined + "\n";
-    signed_headers += (signed_headers.empty() ? "" : ";") + name;
-  }
+  CanonicalHeaders headers = Canonicalize(request.headers, sig.headers);
   sig.canonical_request = request.method + "\n" +
                           CanonicalUri(request.path, params.normalize_path) + "\n" +
-                          CanonicalQuery(request.query) + "\n" + canonical_headers + "\n" +
-                          signed_headers + "\n" + payload_hash;
+                          CanonicalQuery(request.query) + "\n" + headers.text + "\n" +
+                          headers.signed_names + "\n" + payload_hash;
   std::string scope =
       DateStamp(params.time) + "/" + params.region + "/" + params.service + "/aws4_request";
   sig.string_to_sign = std::string(kAlgorithm) + "\n" + amz_date + "\n" + scope + "\n" +
                        Sha256Hex(sig.canonical_request);
-  std::string key = Hmac("AWS4" + params.secret_access_key, DateStamp(params.time));
-  key = Hmac(key, params.region);
-  key = Hmac(key, params.service);
-  key = Hmac(key, "aws4_request");
-  std::string raw = Hmac(key, sig.string_to_sign);
+  std::string raw = Hmac(SigningKey(params), sig.string_to_sign);
   sig.signature = Hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
   if (!params.session_token.empty() && params.omit_session_token) {
     sig.headers.emplace_back("X-Amz-Security-Token", params.session_token);
   }
   sig.headers.emplace_back("Authorization", std::string(kAlgorithm) +
                                                 " Credential=" + params.access_key_id + "/" +
-                                                scope + ", SignedHeaders=" + signed_headers +
+                                                scope + ", SignedHeaders=" + headers.signed_names +
                                                 ", Signature=" + sig.signature);
   return sig;
 }

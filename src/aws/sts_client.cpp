@@ -1,7 +1,6 @@
 #include "aws/sts_client.hpp"
 
 #include <pugixml.hpp>
-
 #include <utility>
 
 #include "core/log.hpp"
@@ -65,13 +64,14 @@ Result<CallerIdentity> StsClient::GetCallerIdentity(const std::string& account) 
 
 Result<Credentials> StsClient::AssumeRole(const AssumeRoleRequest& request) {
   if (request.role_arn.empty()) return InvalidArgument("role_arn", "must not be empty");
-  if (request.session_name.empty()) return InvalidArgument("role_session_name", "must not be empty");
+  if (request.session_name.empty())
+    return InvalidArgument("role_session_name", "must not be empty");
   Params params = {{"RoleArn", request.role_arn},
                    {"RoleSessionName", request.session_name},
                    {"DurationSeconds", std::to_string(request.duration.count())}};
   if (!request.external_id.empty()) params.emplace_back("ExternalId", request.external_id);
-  QueryCall call{"sts", region_, "AssumeRole", kStsVersion, std::move(params), request.account,
-                 std::nullopt};
+  QueryCall call{"sts",           region_,     "AssumeRole", kStsVersion, std::move(params),
+                 request.account, std::nullopt};
   auto xml = transport_.Call(call);
   if (!xml) return Fail(xml.error());
   auto creds = ParseAssumeRole(*xml);

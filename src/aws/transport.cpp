@@ -44,7 +44,9 @@ std::function<double()> DefaultRandom() {
 class HttpQueryTransport final : public QueryTransport {
  public:
   HttpQueryTransport(TransportOptions options, CredentialsLookup credentials, Clock& clock)
-      : options_(std::move(options)), credentials_(std::move(credentials)), clock_(clock),
+      : options_(std::move(options)),
+        credentials_(std::move(credentials)),
+        clock_(clock),
         quota_(options_.retry_quota) {
     if (!options_.random) options_.random = DefaultRandom();
     if (!options_.send) options_.send = [](const http::Request& r) { return http::Perform(r); };
@@ -85,7 +87,8 @@ Result<std::string> HttpQueryTransport::CallWithRetries(const QueryCall& call) {
       return result;
     }
     Error& error = result.error();
-    RetryKind kind = ClassifyRetry(error, call.launched_at, clock_.Now(), options_.not_found_window);
+    RetryKind kind =
+        ClassifyRetry(error, call.launched_at, clock_.Now(), options_.not_found_window);
     std::string stop_reason;
     if (kind == RetryKind::kNone) return result;
     if (attempt >= options_.max_attempts) {
@@ -99,14 +102,14 @@ Result<std::string> HttpQueryTransport::CallWithRetries(const QueryCall& call) {
     }
     Duration delay = Backoff(attempt, options_.random());
     Metrics::Get().retries.WithLabels({call.service, call.action}).Inc();
-    log::Debug("aws call retry",
-               {{"service", call.service},
-                {"action", call.action},
-                {"attempt", std::to_string(attempt)},
-                {"error", error.provider_code},
-                {"delay_ms", std::to_string(
-                                 std::chrono::duration_cast<std::chrono::milliseconds>(delay)
-                                     .count())}});
+    log::Debug(
+        "aws call retry",
+        {{"service", call.service},
+         {"action", call.action},
+         {"attempt", std::to_string(attempt)},
+         {"error", error.provider_code},
+         {"delay_ms",
+          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count())}});
     clock_.SleepFor(delay);
   }
 }
@@ -166,8 +169,8 @@ Result<std::string> HttpQueryTransport::Attempt(const QueryCall& call, const std
     e = MapHttpStatus(response->status, response->body);
   }
   if (e.request_id.empty()) {
-    e.request_id = response->Header("x-amzn-requestid").value_or(
-        response->Header("x-amz-request-id").value_or(""));
+    e.request_id = response->Header("x-amzn-requestid")
+                       .value_or(response->Header("x-amz-request-id").value_or(""));
   }
   e.message = what + ": " + e.message;
   return Fail(std::move(e));

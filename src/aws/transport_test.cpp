@@ -19,8 +19,10 @@ using namespace std::chrono_literals;
 const char kOkBody[] = "<DescribeInstancesResponse><reservationSet/></DescribeInstancesResponse>";
 
 std::string Ec2Error(const std::string& code) {
-  return "<Response><Errors><Error><Code>" + code + "</Code><Message>m</Message></Error></Errors>"
-         "<RequestID>rid-" + code + "</RequestID></Response>";
+  return "<Response><Errors><Error><Code>" + code +
+         "</Code><Message>m</Message></Error></Errors>"
+         "<RequestID>rid-" +
+         code + "</RequestID></Response>";
 }
 
 // Answers from a script; records every request. Past the end of the script it answers 200.
@@ -57,8 +59,8 @@ class TransportTest : public ::testing::Test {
     o.random = [random] { return random; };
     o.send = [this](const http::Request& r) { return http_(r); };
     Credentials c{"AKIDTEST", "secret-key-for-tests", "session-token-for-tests", {}, "test"};
-    return MakeQueryTransport(o, [c](const std::string&) -> Result<Credentials> { return c; },
-                              clock_);
+    return MakeQueryTransport(
+        o, [c](const std::string&) -> Result<Credentials> { return c; }, clock_);
   }
   QueryCall Describe() {
     return QueryCall{"ec2", "us-east-1", "DescribeInstances", "2016-11-15", {}, "", std::nullopt};
@@ -152,9 +154,9 @@ TEST_F(TransportTest, ConnectionErrorsAndTimeoutsAreRetried) {
 }
 
 TEST_F(TransportTest, ClientErrorsAreNeverRetried) {
-  for (const char* code : {"InvalidParameterValue", "UnauthorizedOperation", "AuthFailure",
-                           "InstanceLimitExceeded", "IncorrectInstanceState",
-                           "InsufficientInstanceCapacity", "DryRunOperation"}) {
+  for (const char* code :
+       {"InvalidParameterValue", "UnauthorizedOperation", "AuthFailure", "InstanceLimitExceeded",
+        "IncorrectInstanceState", "InsufficientInstanceCapacity", "DryRunOperation"}) {
     SCOPED_TRACE(code);
     http_.requests.clear();
     http_.Answer(400, Ec2Error(code));
@@ -233,7 +235,8 @@ TEST_F(TransportTest, CredentialFailureIsNotRetriedAndKeepsItsCode) {
   o.endpoint_url = "http://127.0.0.1:1";
   o.send = [this](const http::Request& r) { return http_(r); };
   auto t = MakeQueryTransport(
-      o, [](const std::string&) -> Result<Credentials> {
+      o,
+      [](const std::string&) -> Result<Credentials> {
         return MakeError(Code::kUnauthenticated, "no AWS credentials found");
       },
       clock_);
@@ -257,7 +260,8 @@ TEST_F(TransportTest, MetricsCountCallsAndRetries) {
   ASSERT_TRUE(Make()->Call(call).has_value());
   EXPECT_EQ(ok.Value(), ok_before + 1);
   EXPECT_EQ(retries.Value(), retries_before + 1);
-  EXPECT_NE(reg.Render().find("ccm_aws_call_duration_seconds_count{service=\"ec2\",action=\"MetricsProbe\"}"),
+  EXPECT_NE(reg.Render().find(
+                "ccm_aws_call_duration_seconds_count{service=\"ec2\",action=\"MetricsProbe\"}"),
             std::string::npos);
 }
 

@@ -18,7 +18,9 @@ class App;
 
 namespace ccm::cli {
 
-void AddAwsWhoami(CLI::App& aws);  // ccm aws whoami (aws_command.cpp)
+void AddAwsWhoami(CLI::App& aws);     // ccm aws whoami (aws_command.cpp)
+void AddAwsCheck(CLI::App& aws);      // ccm aws check (aws_check_command.cpp)
+void AddAwsInstances(CLI::App& aws);  // ccm aws instances (aws_instances_command.cpp)
 
 // The common flags, registered on one subcommand.
 struct AwsFlags {

@@ -28,9 +28,9 @@ std::unique_ptr<AwsContext> MakeAwsContext(const config::Settings& s, Clock& clo
   auto ctx = std::make_unique<AwsContext>();
   aws::TransportOptions options = AwsTransportOptions(s);
   aws::ChainOptions chain;
-  chain.explicit_credentials = aws::Credentials{s.aws_access_key_id, s.aws_secret_access_key,
-                                                s.aws_session_token, std::nullopt,
-                                                credentials_source};
+  chain.explicit_credentials =
+      aws::Credentials{s.aws_access_key_id, s.aws_secret_access_key, s.aws_session_token,
+                       std::nullopt, credentials_source};
   chain.profile = s.aws_profile;
   chain.sts_options = options;
   chain.sts_region = s.aws_default_region;

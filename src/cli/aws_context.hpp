@@ -1,9 +1,10 @@
 #pragma once
 // The AWS pieces a command needs, built from Settings: the default credential chain (settings ->
 // environment -> shared profiles -> IMDSv2), the per-account AssumeRole cache for aws_accounts,
-// and one Query transport (endpoints from aws_endpoint_url* settings and the SDKs' AWS_ENDPOINT_URL*
-// variables, aws_max_attempts, timeouts). Shared by every `ccm aws` subcommand and by whatever
-// assembles the server. Not copyable; the transport refers to `accounts`, so keep them together.
+// and one Query transport (endpoints from aws_endpoint_url* settings and the SDKs'
+// AWS_ENDPOINT_URL* variables, aws_max_attempts, timeouts). Shared by every `ccm aws` subcommand
+// and by whatever assembles the server. Not copyable; the transport refers to `accounts`, so keep
+// them together.
 #include <memory>
 #include <string>
 

@@ -12,18 +12,18 @@ Result<Credentials> CreateMotoIamUser(const std::string& endpoint, const std::st
   options.endpoint_url = endpoint;
   options.max_attempts = 1;
   Credentials bootstrap{"AKIDBOOTSTRAPEXAMPLE", "bootstrap-secret-not-checked", "", {}, "test"};
-  auto transport = MakeQueryTransport(options, FixedCredentials(bootstrap),
-                                      SystemClock::Instance());
+  auto transport =
+      MakeQueryTransport(options, FixedCredentials(bootstrap), SystemClock::Instance());
   auto call = [&](const std::string& action, Params params) {
-    return transport->Call(QueryCall{"iam", "us-east-1", action, kIamVersion, std::move(params),
-                                     "", std::nullopt});
+    return transport->Call(
+        QueryCall{"iam", "us-east-1", action, kIamVersion, std::move(params), "", std::nullopt});
   };
   if (auto r = call("CreateUser", {{"UserName", user_name}}); !r) return Fail(r.error());
   const std::string policy =
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
-  if (auto r = call("PutUserPolicy", {{"UserName", user_name},
-                                      {"PolicyName", "ccm-test-admin"},
-                                      {"PolicyDocument", policy}});
+  if (auto r = call(
+          "PutUserPolicy",
+          {{"UserName", user_name}, {"PolicyName", "ccm-test-admin"}, {"PolicyDocument", policy}});
       !r) {
     return Fail(r.error());
   }
@@ -31,8 +31,7 @@ Result<Credentials> CreateMotoIamUser(const std::string& endpoint, const std::st
   if (!xml) return Fail(xml.error());
   pugi::xml_document doc;
   doc.load_buffer(xml->data(), xml->size());
-  pugi::xml_node key =
-      doc.document_element().child("CreateAccessKeyResult").child("AccessKey");
+  pugi::xml_node key = doc.document_element().child("CreateAccessKeyResult").child("AccessKey");
   Credentials creds;
   creds.access_key_id = key.child("AccessKeyId").text().as_string();
   creds.secret_access_key = key.child("SecretAccessKey").text().as_string();
@@ -52,26 +51,43 @@ std::string MotoWithAuth::Start() {
   return "";
 }
 
-Result<std::string> CreateMotoRole(QueryTransport& transport, const std::string& name) {
+Result<std::string> CreateMotoRole(QueryTransport& transport, const std::string& name,
+                                   const std::string& principal_arn,
+                                   const std::string& external_id) {
+  std::string condition;
+  if (!external_id.empty()) {
+    condition = R"(,"Condition":{"StringEquals":{"sts:ExternalId":")" + external_id + R"("}})";
+  }
   const std::string trust =
-      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
-      R"("Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]})";
-  auto xml = transport.Call(QueryCall{"iam", "us-east-1", "CreateRole", kIamVersion,
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":")" +
+      principal_arn + R"("},"Action":"sts:AssumeRole")" + condition + "}]}";
+  auto xml = transport.Call(QueryCall{"iam",
+                                      "us-east-1",
+                                      "CreateRole",
+                                      kIamVersion,
                                       {{"RoleName", name}, {"AssumeRolePolicyDocument", trust}},
-                                      "", std::nullopt});
+                                      "",
+                                      std::nullopt});
   if (!xml) return Fail(xml.error());
   const std::string allow_all =
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
-  auto put = transport.Call(QueryCall{"iam", "us-east-1", "PutRolePolicy", kIamVersion,
-                                      {{"RoleName", name},
-                                       {"PolicyName", "allow-all"},
-                                       {"PolicyDocument", allow_all}},
-                                      "", std::nullopt});
+  auto put = transport.Call(
+      QueryCall{"iam",
+                "us-east-1",
+                "PutRolePolicy",
+                kIamVersion,
+                {{"RoleName", name}, {"PolicyName", "allow-all"}, {"PolicyDocument", allow_all}},
+                "",
+                std::nullopt});
   if (!put) return Fail(put.error());
   pugi::xml_document doc;
   doc.load_buffer(xml->data(), xml->size());
-  std::string arn =
-      doc.document_element().child("CreateRoleResult").child("Role").child("Arn").text().as_string();
+  std::string arn = doc.document_element()
+                        .child("CreateRoleResult")
+                        .child("Role")
+                        .child("Arn")
+                        .text()
+                        .as_string();
   if (arn.empty()) return MakeError(Code::kInternal, "moto CreateRole answered without an Arn");
   return arn;
 }

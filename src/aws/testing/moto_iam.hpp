@@ -38,8 +38,11 @@ struct MotoWithAuth {
   std::string Start();
 };
 
-// Creates an IAM role `name` (trust: anyone in the account; inline allow-all policy) through
-// `transport` (signed by an admin); returns its ARN.
-Result<std::string> CreateMotoRole(QueryTransport& transport, const std::string& name);
+// Creates an IAM role `name` through `transport` (signed by an admin); returns its ARN. Its trust
+// policy lets `principal_arn` assume it (moto compares principals literally), only with
+// `external_id` when that is not empty; its inline policy allows everything.
+Result<std::string> CreateMotoRole(QueryTransport& transport, const std::string& name,
+                                   const std::string& principal_arn,
+                                   const std::string& external_id = "");
 
 }  // namespace ccm::aws::testing
