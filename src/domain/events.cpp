@@ -18,6 +18,7 @@ constexpr TypeName kTypeNames[kEventTypeCount] = {
     {EventType::kServiceStatusChanged, "worker.service_status_changed"},
     {EventType::kEndpointChanged, "worker.endpoint_changed"},
     {EventType::kLicenseChanged, "worker.license_changed"},
+    {EventType::kLicenseOperation, "worker.license_operation"},
     {EventType::kTelemetryUpdated, "worker.telemetry_updated"},
     {EventType::kTagsChanged, "worker.tags_changed"},
     {EventType::kAccessChanged, "worker.access_changed"},

@@ -23,6 +23,7 @@ enum class EventType {
   kServiceStatusChanged,  // worker.service_status_changed
   kEndpointChanged,       // worker.endpoint_changed
   kLicenseChanged,        // worker.license_changed
+  kLicenseOperation,      // worker.license_operation (register/release started/completed/failed)
   kTelemetryUpdated,      // worker.telemetry_updated
   kTagsChanged,           // worker.tags_changed
   kAccessChanged,         // worker.access_changed (owner, assigned users)
@@ -35,7 +36,7 @@ enum class EventType {
   kDeleted,               // worker.deleted
   kOrphanFound,           // worker.orphan_found (worker_id empty: no worker knows the instance)
 };
-inline constexpr size_t kEventTypeCount = 18;
+inline constexpr size_t kEventTypeCount = 19;
 
 std::string_view ToString(EventType type);
 std::optional<EventType> ParseEventType(std::string_view text);

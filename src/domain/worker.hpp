@@ -159,6 +159,11 @@ class Worker {
                            std::string_view detail = "");
   bool ObserveLicense(LicenseStatus license, const ChangeContext& ctx,
                       std::string_view detail = "");
+  // A licence registration or release (op: kRegisterLicense / kReleaseLicense) moving on:
+  // outcome "started", "completed" or "failed". Each call records one fact (one event);
+  // kInvalidArgument for another op or outcome.
+  Status RecordLicenseOperation(WorkerCommand op, std::string_view outcome, std::string_view detail,
+                                const ChangeContext& ctx);
   // Readings replace the previous ones, except last_activity_at, which never moves backwards.
   bool UpdateTelemetry(const Telemetry& readings, const ChangeContext& ctx);
 

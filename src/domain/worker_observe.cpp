@@ -105,6 +105,22 @@ bool Worker::ObserveLicense(LicenseStatus license, const ChangeContext& ctx,
   return true;
 }
 
+Status Worker::RecordLicenseOperation(WorkerCommand op, std::string_view outcome,
+                                      std::string_view detail, const ChangeContext& ctx) {
+  if (op != WorkerCommand::kRegisterLicense && op != WorkerCommand::kReleaseLicense) {
+    return InvalidArgument("operation", "must be register-license or release-license");
+  }
+  if (outcome != "started" && outcome != "completed" && outcome != "failed") {
+    return InvalidArgument("outcome", "must be started, completed or failed");
+  }
+  Json data = {{"operation", ToString(op)},
+               {"outcome", outcome},
+               {"detail", detail},
+               {"license_status", ToString(record_.license_status)}};
+  Emit(EventType::kLicenseOperation, ctx, data.dump());
+  return Ok();
+}
+
 bool Worker::UpdateTelemetry(const Telemetry& readings, const ChangeContext& ctx) {
   const Telemetry& old = record_.telemetry;
   Telemetry next = readings;

@@ -240,6 +240,25 @@ TEST(Worker, LicenceChangesOnlyWhenDifferent) {
   EXPECT_EQ(data["detail"], "COMPLETED");
 }
 
+TEST(Worker, LicenceOperationsAreRecordedAsFacts) {
+  Worker w = NewRunning();
+  ASSERT_TRUE(w.RecordLicenseOperation(WorkerCommand::kRegisterLicense, "started", "", At(6min)));
+  ASSERT_TRUE(w.RecordLicenseOperation(WorkerCommand::kRegisterLicense, "failed",
+                                       "authorization NOT_AUTHORIZED", At(7min)));
+  ASSERT_EQ(Types(w),
+            (std::vector<EventType>{EventType::kLicenseOperation, EventType::kLicenseOperation}));
+  Json data = Data(w.pending_events()[1]);
+  EXPECT_EQ(data["operation"], "register-license");
+  EXPECT_EQ(data["outcome"], "failed");
+  EXPECT_EQ(data["detail"], "authorization NOT_AUTHORIZED");
+  EXPECT_EQ(data["license_status"], "unregistered");
+  EXPECT_EQ(w.RecordLicenseOperation(WorkerCommand::kStart, "started", "", At(8min)).error().field,
+            "operation");
+  EXPECT_EQ(
+      w.RecordLicenseOperation(WorkerCommand::kReleaseLicense, "maybe", "", At(8min)).error().field,
+      "outcome");
+}
+
 TEST(Worker, TelemetryActivityIsAHighWaterMark) {
   Worker w = NewRunning();
   Telemetry t;

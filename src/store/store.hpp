@@ -9,7 +9,8 @@
 //    Each write increments the version by one.
 //  - The worker's pending domain events are appended to the event log in the same transaction as
 //    the row they describe, stamped with the version they produced. Event ids strictly increase
-//    in commit order; a failed write appends nothing. The log is append-only.
+//    in commit order; a failed write appends nothing. The log is append-only, except that
+//    telemetry readings may be pruned after a retention period.
 //  - Errors: kNotFound (no such row), kAlreadyExists (duplicate id, instance id, client token,
 //    token hash or live token name), kAborted (stale version), kInvalidArgument (bad filter,
 //    cursor or limit, naming the field), kUnavailable (database busy or unreachable; retryable),
@@ -113,6 +114,9 @@ class EventLog {
   virtual Result<EventPage> Audit(const AuditQuery& query) = 0;
   // 0 when the log is empty.
   virtual Result<int64_t> LatestEventId() = 0;
+  // Deletes worker.telemetry_updated events that occurred before `before` (retention); every
+  // other event type is kept forever. Returns how many were deleted.
+  virtual Result<int64_t> PruneTelemetryEvents(TimePoint before) = 0;
 };
 
 // A request made with an Idempotency-Key, and (once finished) the answer to replay.

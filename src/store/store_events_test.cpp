@@ -118,6 +118,27 @@ TEST(EventLog, AuditIsNewestFirstWithFiltersAndPaging) {
   EXPECT_EQ(store->Audit({.limit = 0}).error().field, "limit");
 }
 
+TEST(EventLog, OnlyTelemetryIsPruned) {
+  auto store = testing::OpenMemory();
+  Worker w = Stored(*store, {});
+  for (int minute = 1; minute <= 5; ++minute) {
+    domain::Telemetry t;
+    t.cpu_utilization = minute;
+    ASSERT_TRUE(w.UpdateTelemetry(t, Ctx(std::chrono::minutes(minute))));
+    w = store->UpdateWorker(w)->worker;
+  }
+  ASSERT_TRUE(w.ReplaceTags({{"a", "b"}}, Ctx(6min)));
+  w = store->UpdateWorker(w)->worker;
+  auto pruned = store->PruneTelemetryEvents(testing::kT0 + 3min);
+  ASSERT_TRUE(pruned) << pruned.error().ToString();
+  EXPECT_EQ(*pruned, 2) << "readings at 1 and 2 minutes";
+  auto left = store->ReadEventsAfter(0, {}, 100);
+  ASSERT_EQ(left->size(), 5u);
+  EXPECT_EQ(left->front().type, EventType::kCreated) << "older, but not telemetry: kept";
+  EXPECT_EQ(*store->LatestEventId(), 7);
+  EXPECT_EQ(*store->PruneTelemetryEvents(testing::kT0 + 3min), 0);
+}
+
 TEST(EventLog, AppendOnlyEvenForSql) {
   std::string dir = ::ccm::testing::MakeTempDir("store-append-only");
   std::string url = "sqlite:" + dir + "/ccm.db";

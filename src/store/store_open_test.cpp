@@ -47,20 +47,21 @@ TEST(OpenStore, CreatesParentDirectoriesAndMigratesOnce) {
   {
     auto store = OpenStore("sqlite:" + path);
     ASSERT_TRUE(store) << store.error().ToString();
-    EXPECT_EQ((*store)->Describe(), "sqlite:" + path + " (schema 2)");
+    EXPECT_EQ((*store)->Describe(), "sqlite:" + path + " (schema 3)");
     EXPECT_TRUE((*store)->Ping());
     id = Stored(**store, {}).id();
     EXPECT_TRUE((*store)->Flush());
   }
   EXPECT_EQ(Query(path, "SELECT version, name FROM schema_migrations ORDER BY version"),
-            "1|workers and event log\n2|api tokens and idempotency keys\n");
+            "1|workers and event log\n2|api tokens and idempotency keys\n"
+            "3|prunable telemetry events\n");
   EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal\n");
   for (int i = 0; i < 2; ++i) {
     auto again = OpenStore("sqlite://" + path + "?synchronous=full&busy_timeout_ms=100");
     ASSERT_TRUE(again) << again.error().ToString();
     EXPECT_EQ((*again)->GetWorker(id)->id(), id) << "data survives reopening";
   }
-  EXPECT_EQ(Query(path, "SELECT COUNT(*) FROM schema_migrations"), "2\n") << "applied once";
+  EXPECT_EQ(Query(path, "SELECT COUNT(*) FROM schema_migrations"), "3\n") << "applied once";
 }
 
 TEST(OpenStore, ResumesAfterAPartialMigrationHistory) {
@@ -78,7 +79,7 @@ TEST(OpenStore, ResumesAfterAPartialMigrationHistory) {
   auto store = OpenStore("sqlite:" + path);
   ASSERT_TRUE(store) << store.error().ToString();
   EXPECT_TRUE((*store)->ListApiTokens());
-  EXPECT_EQ(Query(path, "SELECT MAX(version) FROM schema_migrations"), "2\n");
+  EXPECT_EQ(Query(path, "SELECT MAX(version) FROM schema_migrations"), "3\n");
 }
 
 TEST(OpenStore, RefusesADatabaseFromANewerCcm) {
@@ -113,13 +114,28 @@ TEST(OpenStore, BadUrlsNameTheSetting) {
   EXPECT_EQ(garbage.error().code, Code::kDataLoss);
 }
 
+TEST(OpenStore, AMangledRowIsDataLossNotACrash) {
+  std::string path = ::ccm::testing::MakeTempDir("store-mangled") + "/ccm.db";
+  auto store = OpenStore("sqlite:" + path);
+  ASSERT_TRUE(store);
+  std::string id = Stored(**store, {}).id();
+  Query(path, "UPDATE workers SET status = 'exploded' WHERE id = '" + id + "'");
+  auto got = (*store)->GetWorker(id);
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, Code::kDataLoss);
+  EXPECT_NE(got.error().message.find("unknown status 'exploded'"), std::string::npos);
+  Query(path, "UPDATE workers SET status = 'stopped', tags = '[1' WHERE id = '" + id + "'");
+  EXPECT_EQ((*store)->GetWorker(id).error().code, Code::kDataLoss);
+  EXPECT_EQ((*store)->ListWorkers({}, {}).error().code, Code::kDataLoss);
+}
+
 TEST(OpenStore, MemoryStoresArePrivate) {
   auto a = testing::OpenMemory();
   auto b = testing::OpenMemory();
   Stored(*a, {});
   EXPECT_EQ(a->ListWorkers({}, {})->total, 1);
   EXPECT_EQ(b->ListWorkers({}, {})->total, 0);
-  EXPECT_EQ(a->Describe(), "sqlite::memory: (schema 2)");
+  EXPECT_EQ(a->Describe(), "sqlite::memory: (schema 3)");
 }
 
 TEST(OpenStore, ManyThreadsUpdatingOneWorkerLoseNothing) {

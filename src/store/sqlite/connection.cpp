@@ -142,8 +142,8 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return Fail(ToError(rc, "prepare"));
-  if (it != cache_.end()) {
-    // The cached copy is busy (a statement used while another use of it is open): one-off.
+  if (it != cache_.end() || cache_.size() >= kMaxCachedStatements) {
+    // The cached copy is busy (used again while a use is open), or the cache is full: one-off.
     return Statement(this, stmt, nullptr);
   }
   CachedStatement& entry = cache_[std::string(sql)];

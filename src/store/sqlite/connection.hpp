@@ -90,6 +90,9 @@ class Connection {
   };
   sqlite3* db_;
   std::string path_;
+  // Filters make SQL text vary (IN lists of any length); past this many, statements are
+  // prepared for one use instead of cached, so the cache cannot grow without bound.
+  static constexpr size_t kMaxCachedStatements = 256;
   std::map<std::string, CachedStatement, std::less<>> cache_;
 };
 

@@ -165,4 +165,12 @@ Result<int64_t> SelectLatestEventId(Connection& conn) {
   return stmt->Int(0);
 }
 
+Result<int64_t> DeleteTelemetryEvents(Connection& conn, TimePoint before) {
+  auto stmt = conn.Prepare(
+      "DELETE FROM events WHERE type = 'worker.telemetry_updated' AND occurred_at < ?");
+  if (!stmt) return Fail(stmt.error());
+  if (auto st = stmt->Add(before).Run(); !st) return Fail(st.error());
+  return conn.Changes();
+}
+
 }  // namespace ccm::store::sqlite

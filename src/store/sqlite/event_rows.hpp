@@ -19,5 +19,6 @@ Result<std::vector<domain::DomainEvent>> SelectEventsAfter(Connection& conn, int
                                                            const EventFilter& filter, int limit);
 Result<EventPage> SelectAudit(Connection& conn, const AuditQuery& query);
 Result<int64_t> SelectLatestEventId(Connection& conn);
+Result<int64_t> DeleteTelemetryEvents(Connection& conn, TimePoint before);
 
 }  // namespace ccm::store::sqlite

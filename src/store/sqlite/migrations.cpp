@@ -108,6 +108,15 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
 )sql";
 
+// Schema 3: telemetry readings are the one kind of event that may be pruned (a busy fleet makes
+// one per worker per minute); every other event stays forever.
+constexpr std::string_view kPrunableTelemetry = R"sql(
+DROP TRIGGER events_no_delete;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+WHEN OLD.type <> 'worker.telemetry_updated'
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+)sql";
+
 Result<int> CurrentVersion(Connection& conn) {
   auto stmt = conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
   if (!stmt) return Fail(stmt.error());
@@ -141,6 +150,7 @@ const std::vector<Migration>& Migrations() {
   static const auto* migrations = new std::vector<Migration>{
       {1, "workers and event log", kWorkersAndEvents},
       {2, "api tokens and idempotency keys", kApiTables},
+      {3, "prunable telemetry events", kPrunableTelemetry},
   };
   return *migrations;
 }

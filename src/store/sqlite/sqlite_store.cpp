@@ -224,6 +224,10 @@ Result<int64_t> SqliteStore::LatestEventId() {
   return Run("latest_event_id", [&](Connection& conn) { return SelectLatestEventId(conn); });
 }
 
+Result<int64_t> SqliteStore::PruneTelemetryEvents(TimePoint before) {
+  return Run("prune_events", [&](Connection& conn) { return DeleteTelemetryEvents(conn, before); });
+}
+
 Result<std::optional<IdempotencyRecord>> SqliteStore::ClaimIdempotencyKey(
     const IdempotencyRecord& claim) {
   return Write("claim_idempotency_key",

@@ -39,6 +39,7 @@ class SqliteStore final : public Store {
                                                            int limit) override;
   Result<EventPage> Audit(const AuditQuery& query) override;
   Result<int64_t> LatestEventId() override;
+  Result<int64_t> PruneTelemetryEvents(TimePoint before) override;
 
   Result<std::optional<IdempotencyRecord>> ClaimIdempotencyKey(
       const IdempotencyRecord& claim) override;

@@ -54,77 +54,108 @@ void BindRecord(Statement& s, const WorkerRecord& r, bool with_id) {
   s.Add(r.updated_at).Add(r.terminated_at).Add(r.terminated_by).Add(r.version);
 }
 
-template <typename E>
-E ParseColumn(const Statement& s, int col, std::optional<E> (*parse)(std::string_view),
-              std::string_view what, std::optional<Error>& error) {
-  std::string text = s.Text(col);
-  std::optional<E> value = parse(text);
-  if (!value && !error) {
-    error = MakeError(Code::kDataLoss,
-                      "store: worker row holds an unknown " + std::string(what) + " '" + text + "'")
-                .value();
+// Reads a row's columns in kColumns order, remembering the first malformed value.
+class RowReader {
+ public:
+  explicit RowReader(const Statement& s) : s_(s) {}
+  std::string Text() { return s_.Text(column_++); }
+  int64_t Int() { return s_.Int(column_++); }
+  bool Bool() { return s_.Int(column_++) != 0; }
+  TimePoint Time() { return s_.Time(column_++); }
+  std::optional<TimePoint> OptionalTime() { return s_.OptionalTime(column_++); }
+  template <typename E>
+  std::optional<E> Enum(std::optional<E> (*parse)(std::string_view), std::string_view what) {
+    bool null = s_.IsNull(column_);
+    std::string text = Text();
+    if (null) return std::nullopt;
+    std::optional<E> value = parse(text);
+    if (!value) Problem("an unknown " + std::string(what) + " '" + text + "'");
+    return value;
   }
-  return value.value_or(E{});
+  template <typename T>
+  T Parsed(Result<T> (*parse)(std::string_view)) {
+    Result<T> value = parse(Text());
+    if (!value) Problem("malformed JSON (" + value.error().message + ")");
+    return value ? std::move(*value) : T{};
+  }
+  void Problem(std::string what) {
+    if (!error_) error_ = MakeError(Code::kDataLoss, "store: a worker row holds " + what).value();
+  }
+  const std::optional<Error>& error() const { return error_; }
+
+ private:
+  const Statement& s_;
+  int column_ = 0;
+  std::optional<Error> error_;
+};
+
+void ReadIdentityAndState(RowReader& in, WorkerRecord& r) {
+  using namespace domain;
+  r.id = in.Text();
+  r.name = in.Text();
+  r.region = in.Text();
+  r.account = in.Text();
+  r.aws_instance_id = in.Text();
+  r.instance_type = in.Text();
+  r.ami_id = in.Text();
+  r.ami_name = in.Text();
+  r.cml_version = in.Text();
+  r.status = in.Enum(ParseWorkerStatus, "status").value_or(WorkerStatus::kUnknown);
+  r.service_status =
+      in.Enum(ParseServiceStatus, "service status").value_or(ServiceStatus::kUnavailable);
+  r.service_status_since = in.OptionalTime();
+  r.license_status =
+      in.Enum(ParseLicenseStatus, "licence status").value_or(LicenseStatus::kUnregistered);
+  r.https_endpoint = in.Text();
+  r.public_ip = in.Text();
+  r.private_ip = in.Text();
+  r.tags = in.Parsed(TagsFromText);
+  r.owner = in.Text();
+  r.telemetry = in.Parsed(TelemetryFromText);
+}
+
+void ReadPolicyAndHistory(RowReader& in, WorkerRecord& r) {
+  using namespace domain;
+  r.idle_policy.enabled = in.Bool();
+  r.idle_policy.keep_until = in.OptionalTime();
+  r.idle_warning_sent_for = in.OptionalTime();
+  r.status_checks.instance =
+      in.Enum(ParseCheckStatus, "check status").value_or(CheckStatus::kNotApplicable);
+  r.status_checks.system =
+      in.Enum(ParseCheckStatus, "check status").value_or(CheckStatus::kNotApplicable);
+  r.monitoring = in.Bool();
+  r.client_token = in.Text();
+  r.launched_at = in.OptionalTime();
+  r.last_started_at = in.OptionalTime();
+  r.last_command = in.Enum(ParseWorkerCommand, "command");
+  r.last_command_at = in.OptionalTime();
+  r.last_command_by = in.Text();
+  r.created_at = in.Time();
+  r.created_by = in.Text();
+  r.updated_at = in.Time();
+  r.terminated_at = in.OptionalTime();
+  r.terminated_by = in.Text();
+  r.version = in.Int();
+}
+
+Result<std::vector<std::string>> UsersFromText(std::string_view text) {
+  auto json = ParseJson(text, "assigned_users");
+  if (!json) return Fail(json.error());
+  std::vector<std::string> users;
+  for (const auto& u : *json) {
+    if (!u.is_string()) return InvalidArgument("assigned_users", "must hold strings");
+    users.push_back(u.get<std::string>());
+  }
+  return users;
 }
 
 Result<WorkerRecord> ReadRecord(const Statement& s) {
-  std::optional<Error> error;
+  RowReader in(s);
   WorkerRecord r;
-  int c = 0;
-  r.id = s.Text(c++);
-  r.name = s.Text(c++);
-  r.region = s.Text(c++);
-  r.account = s.Text(c++);
-  r.aws_instance_id = s.Text(c++);
-  r.instance_type = s.Text(c++);
-  r.ami_id = s.Text(c++);
-  r.ami_name = s.Text(c++);
-  r.cml_version = s.Text(c++);
-  r.status = ParseColumn(s, c++, domain::ParseWorkerStatus, "status", error);
-  r.service_status = ParseColumn(s, c++, domain::ParseServiceStatus, "service status", error);
-  r.service_status_since = s.OptionalTime(c++);
-  r.license_status = ParseColumn(s, c++, domain::ParseLicenseStatus, "licence status", error);
-  r.https_endpoint = s.Text(c++);
-  r.public_ip = s.Text(c++);
-  r.private_ip = s.Text(c++);
-  auto tags = domain::TagsFromText(s.Text(c++));
-  r.owner = s.Text(c++);
-  auto telemetry = domain::TelemetryFromText(s.Text(c++));
-  r.idle_policy.enabled = s.Int(c++) != 0;
-  r.idle_policy.keep_until = s.OptionalTime(c++);
-  r.idle_warning_sent_for = s.OptionalTime(c++);
-  r.status_checks.instance = ParseColumn(s, c++, domain::ParseCheckStatus, "check", error);
-  r.status_checks.system = ParseColumn(s, c++, domain::ParseCheckStatus, "check", error);
-  r.monitoring = s.Int(c++) != 0;
-  r.client_token = s.Text(c++);
-  r.launched_at = s.OptionalTime(c++);
-  r.last_started_at = s.OptionalTime(c++);
-  if (!s.IsNull(c)) {
-    r.last_command = ParseColumn(s, c, domain::ParseWorkerCommand, "command", error);
-  }
-  ++c;
-  r.last_command_at = s.OptionalTime(c++);
-  r.last_command_by = s.Text(c++);
-  r.created_at = s.Time(c++);
-  r.created_by = s.Text(c++);
-  r.updated_at = s.Time(c++);
-  r.terminated_at = s.OptionalTime(c++);
-  r.terminated_by = s.Text(c++);
-  r.version = s.Int(c++);
-  auto users = ParseJson(s.Text(c), "assigned_users");
-  if (users && users->is_array()) {
-    for (const auto& u : *users) {
-      if (u.is_string()) r.assigned_users.push_back(u.get<std::string>());
-    }
-  }
-  if (!tags || !telemetry) {
-    error = MakeError(Code::kDataLoss, "store: worker " + r.id + " holds malformed JSON: " +
-                                           (tags ? telemetry.error() : tags.error()).message)
-                .value();
-  }
-  if (error) return Fail(*error);
-  r.tags = std::move(*tags);
-  r.telemetry = std::move(*telemetry);
+  ReadIdentityAndState(in, r);
+  ReadPolicyAndHistory(in, r);
+  r.assigned_users = in.Parsed(UsersFromText);  // the column after kColumns
+  if (in.error()) return Fail(*in.error());
   return r;
 }
 
