@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
+#include <unistd.h>
 
 #include "cml/cml_client.hpp"
 #include "tests/support/cml_sim.hpp"
@@ -29,8 +31,9 @@ struct Args {
 };
 
 struct Round {
-  double wall_ms = 0, cpu_ms = 0, slowest_worker_ms = 0;
+  double wall_ms = 0, cpu_ms = 0, sim_cpu_ms = 0, slowest_worker_ms = 0, runqueue_ms = 0;
   int64_t calls = 0, logins = 0;
+  size_t connections = 0;
   int errors = 0, ready = 0;
 };
 
@@ -39,6 +42,38 @@ double CpuMs() {
   getrusage(RUSAGE_SELF, &u);
   return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
          (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
+// CPU time the simulator process has used (utime + stime from /proc/PID/stat).
+double ProcessCpuMs(pid_t pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (!f) return 0;
+  char buffer[2048] = {};
+  size_t n = std::fread(buffer, 1, sizeof buffer - 1, f);
+  std::fclose(f);
+  std::string stat(buffer, n);
+  size_t close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close_paren + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Time this thread spent runnable but waiting for a CPU (/proc/thread-self/schedstat, field 2):
+// how much of the wall time a busy machine, not the probe, cost.
+double RunQueueWaitMs() {
+  FILE* f = std::fopen("/proc/thread-self/schedstat", "r");
+  if (!f) return 0;
+  unsigned long long run_ns = 0, wait_ns = 0;
+  int n = std::fscanf(f, "%llu %llu", &run_ns, &wait_ns);
+  std::fclose(f);
+  return n == 2 ? static_cast<double>(wait_ns) / 1e6 : 0;
 }
 
 // Raises the soft open-files limit to the hard limit (the simulator inherits it).
@@ -55,15 +90,21 @@ Round Measure(CmlClient& client, const std::vector<CmlTarget>& targets,
               const ccm::testing::CmlSim& sim) {
   int64_t calls_before = sim.GlobalNumber("calls_total");
   int64_t logins_before = sim.GlobalNumber("logins");
+  size_t connections_before = client.probe_stats().connections_opened;
   double cpu_before = CpuMs();
+  double wait_before = RunQueueWaitMs();
+  double sim_cpu_before = ProcessCpuMs(sim.pid());
   auto start = std::chrono::steady_clock::now();
   std::vector<WorkerSnapshot> snapshots = client.Probe(targets, ccm::cml::ProbeOptions{});
   Round r;
   r.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                   .count();
   r.cpu_ms = CpuMs() - cpu_before;
+  r.runqueue_ms = RunQueueWaitMs() - wait_before;
+  r.sim_cpu_ms = ProcessCpuMs(sim.pid()) - sim_cpu_before;
   r.calls = sim.GlobalNumber("calls_total") - calls_before;
   r.logins = sim.GlobalNumber("logins") - logins_before;
+  r.connections = client.probe_stats().connections_opened - connections_before;
   for (const WorkerSnapshot& s : snapshots) {
     r.errors += s.ok() ? 0 : 1;
     r.ready += s.system.ready() && s.labs ? 1 : 0;
@@ -76,11 +117,15 @@ Round Measure(CmlClient& client, const std::vector<CmlTarget>& targets,
 void Print(const char* name, const Round& r, const Round* single, size_t workers) {
   std::printf("%-26s wall %8.1f ms", name, r.wall_ms);
   if (single) std::printf(" (%.2fx single)", r.wall_ms / single->wall_ms);
-  std::printf("  cpu %7.1f ms (%.3f ms/worker)  calls %6lld  logins %4lld  complete %zu/%zu"
-              "  errors %d  slowest worker %.1f ms\n",
-              r.cpu_ms, r.cpu_ms / static_cast<double>(workers), static_cast<long long>(r.calls),
-              static_cast<long long>(r.logins), static_cast<size_t>(r.ready), workers, r.errors,
-              r.slowest_worker_ms);
+  double own = r.wall_ms - r.runqueue_ms;
+  std::printf(", %.1f ms not counting cpu waits", own);
+  if (single) std::printf(" (%.2fx)", own / (single->wall_ms - single->runqueue_ms));
+  std::printf("  cpu %7.1f ms (%.3f ms/worker; waiting for a cpu %.1f ms; simulator cpu %.1f ms)"
+              "  calls %6lld  logins %4lld  new connections %zu  complete %zu/%zu  errors %d"
+              "  slowest worker %.1f ms\n",
+              r.cpu_ms, r.cpu_ms / static_cast<double>(workers), r.runqueue_ms, r.sim_cpu_ms,
+              static_cast<long long>(r.calls), static_cast<long long>(r.logins), r.connections,
+              static_cast<size_t>(r.ready), workers, r.errors, r.slowest_worker_ms);
 }
 
 std::vector<CmlTarget> Targets(const ccm::testing::CmlSim& sim, int count) {
@@ -124,7 +169,6 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(files));
   ccm::cml::CmlClientOptions options;
   options.max_concurrency = args.concurrency;
-  options.max_idle_connections = std::max<size_t>(args.concurrency, args.controllers * 2);
   options.timeout = std::chrono::seconds(args.timeout_s);
   std::vector<CmlTarget> all = Targets(sim, args.controllers);
 

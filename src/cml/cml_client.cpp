@@ -1,5 +1,7 @@
 #include "cml/cml_client.hpp"
 
+#include <algorithm>
+
 #include "cml/internal/client_core.hpp"
 #include "cml/internal/parse.hpp"
 #include "cml/internal/probe.hpp"
@@ -17,6 +19,11 @@ CmlClient::~CmlClient() = default;
 
 uint64_t CmlClient::calls() const { return core_->calls(); }
 uint64_t CmlClient::logins() const { return core_->logins(); }
+
+http::MultiStats CmlClient::probe_stats() {
+  std::lock_guard lock(probe_mu_);
+  return executor_ ? executor_->stats() : http::MultiStats{};
+}
 
 Result<http::Response> CmlClient::Send(const CmlTarget& target, const Call& call,
                                        const std::string& token) {
@@ -191,9 +198,11 @@ std::vector<WorkerSnapshot> CmlClient::Probe(const std::vector<CmlTarget>& targe
   if (!executor_) {
     http::MultiOptions multi;
     multi.max_concurrent = core_->options().max_concurrency;
-    multi.max_idle_connections = core_->options().max_idle_connections;
     executor_ = std::make_unique<http::MultiExecutor>(multi);
   }
+  size_t idle = core_->options().max_idle_connections;
+  if (idle == 0) idle = std::max(core_->options().max_concurrency, targets.size() * 5);
+  executor_->SetMaxIdleConnections(idle);
   internal::ProbeRound round(*core_, *executor_, targets, options);
   return round.Run();
 }

@@ -26,10 +26,7 @@
 #include "cml/telemetry.hpp"
 #include "cml/token_cache.hpp"
 #include "core/clock.hpp"
-
-namespace ccm::http {
-class MultiExecutor;
-}
+#include "http/multi.hpp"
 
 namespace ccm::cml {
 namespace internal {
@@ -58,8 +55,9 @@ struct CmlClientOptions {
   std::chrono::seconds token_refresh_margin{300};
   // Transfers in flight at once during Probe().
   size_t max_concurrency = 256;
-  // Idle connections kept between probe rounds for reuse (one per worker is ideal).
-  size_t max_idle_connections = 1024;
+  // Idle connections kept between probe rounds for reuse. 0 = automatic: enough for every
+  // connection a round opens (up to 5 per worker: the steps of a worker run in parallel).
+  size_t max_idle_connections = 0;
   // User ids or names whose telemetry is system noise; the client adds its own login's user.
   std::vector<std::string> system_users;
   const Clock* clock = nullptr;  // nullptr = SystemClock::Instance()
@@ -101,6 +99,8 @@ class CmlClient final : public CmlApi {
   // Counters since construction: HTTP exchanges attempted and logins attempted.
   uint64_t calls() const;
   uint64_t logins() const;
+  // Counters of the probe executor (transfers, peak in flight, connections opened).
+  http::MultiStats probe_stats();
 
  private:
   // Runs an authenticated (or anonymous) call: token from the cache or a login, one re-login and

@@ -32,6 +32,7 @@ struct MultiStats {
   size_t started = 0;
   size_t completed = 0;
   size_t peak_in_flight = 0;
+  size_t connections_opened = 0;  // new TCP connections (the rest reused cached ones)
 };
 
 class MultiExecutor {
@@ -47,6 +48,8 @@ class MultiExecutor {
   void Add(Request request, Completion done);
   // Runs until nothing is queued or in flight. Returns immediately when idle.
   void Run();
+  // Changes how many idle connections are kept for reuse (e.g. one per peer about to be probed).
+  void SetMaxIdleConnections(size_t count);
   // Counters since construction.
   const MultiStats& stats() const { return stats_; }
 

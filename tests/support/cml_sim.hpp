@@ -43,6 +43,7 @@ class CmlSim {
   const std::vector<SimController>& controllers() const { return controllers_; }
   const std::string& ca_file() const { return ca_file_; }
   const std::string& log_path() const { return log_path_; }
+  pid_t pid() const { return process_.pid(); }
 
   // A call on the control API, e.g. Control("POST", "/control/controllers/c0/...", "{...}").
   Result<http::Response> Control(const std::string& method, const std::string& path,
