@@ -282,8 +282,10 @@ class WorkerService {
   const config::Settings& settings() const { return deps_.settings; }
   WorkerWriter& writer() { return writer_; }
 
- private:
+  // The use cases' shared machinery (control/internal/service_core.hpp); not for other layers.
   struct Impl;
+
+ private:
   WorkerServiceDeps deps_;
   WorkerWriter writer_;
   BackgroundExecutor executor_;
