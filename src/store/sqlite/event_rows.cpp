@@ -69,6 +69,31 @@ Result<int64_t> DecodeAuditCursor(const std::string& cursor) {
   return std::stoll(cursor);
 }
 
+// " WHERE ..." for an audit query (without its cursor), appending the bound values.
+Result<std::string> AuditWhere(const AuditQuery& q, std::vector<SqlValue>& values) {
+  std::string where = " WHERE 1 = 1";
+  if (!q.worker_id.empty()) {
+    where += " AND worker_id = ?";
+    values.emplace_back(q.worker_id);
+  }
+  if (!q.actor.empty()) {
+    where += " AND actor = ?";
+    values.emplace_back(q.actor);
+  }
+  if (auto st = AddInList(where, values, "type", q.types, TypeText, "types"); !st) {
+    return Fail(st.error());
+  }
+  if (q.since) {
+    where += " AND occurred_at >= ?";
+    values.emplace_back(ToMillis(*q.since));
+  }
+  if (q.until) {
+    where += " AND occurred_at < ?";
+    values.emplace_back(ToMillis(*q.until));
+  }
+  return where;
+}
+
 }  // namespace
 
 Status InsertEvents(Connection& conn, std::vector<DomainEvent>& events) {
@@ -110,29 +135,11 @@ Result<EventPage> SelectAudit(Connection& conn, const AuditQuery& q) {
   if (q.limit < 1 || q.limit > kMaxPageSize) {
     return InvalidArgument("limit", "must be 1.." + std::to_string(kMaxPageSize));
   }
-  std::string where = " WHERE 1 = 1";
   std::vector<SqlValue> values;
-  if (!q.worker_id.empty()) {
-    where += " AND worker_id = ?";
-    values.emplace_back(q.worker_id);
-  }
-  if (!q.actor.empty()) {
-    where += " AND actor = ?";
-    values.emplace_back(q.actor);
-  }
-  if (auto st = AddInList(where, values, "type", q.types, TypeText, "types"); !st) {
-    return Fail(st.error());
-  }
-  if (q.since) {
-    where += " AND occurred_at >= ?";
-    values.emplace_back(ToMillis(*q.since));
-  }
-  if (q.until) {
-    where += " AND occurred_at < ?";
-    values.emplace_back(ToMillis(*q.until));
-  }
+  auto where = AuditWhere(q, values);
+  if (!where) return Fail(where.error());
   EventPage page;
-  auto count = conn.Prepare("SELECT COUNT(*) FROM events" + where);
+  auto count = conn.Prepare("SELECT COUNT(*) FROM events" + *where);
   if (!count) return Fail(count.error());
   BindValues(*count, values);
   if (auto row = count->Step(); !row) return Fail(row.error());
@@ -140,11 +147,11 @@ Result<EventPage> SelectAudit(Connection& conn, const AuditQuery& q) {
   if (!q.cursor.empty()) {
     auto before = DecodeAuditCursor(q.cursor);
     if (!before) return Fail(before.error());
-    where += " AND id < ?";
+    *where += " AND id < ?";
     values.emplace_back(*before);
   }
   values.emplace_back(static_cast<int64_t>(q.limit) + 1);
-  auto stmt = conn.Prepare("SELECT " + std::string(kEventColumns) + " FROM events" + where +
+  auto stmt = conn.Prepare("SELECT " + std::string(kEventColumns) + " FROM events" + *where +
                            " ORDER BY id DESC LIMIT ?");
   if (!stmt) return Fail(stmt.error());
   BindValues(*stmt, values);

@@ -20,6 +20,38 @@ Result<Cursor> DecodeCursor(const std::string& text) {
   return Cursor{std::stoll(text.substr(0, dot)), text.substr(dot + 1)};
 }
 
+// " WHERE ..." for the filter, appending its bound values.
+std::string FilterClause(const WorkerFilter& filter, std::vector<SqlValue>& values) {
+  std::string where = " WHERE 1 = 1";
+  if (!filter.region.empty()) {
+    where += " AND w.region = ?";
+    values.emplace_back(filter.region);
+  }
+  if (filter.account) {
+    where += " AND w.account = ?";
+    values.emplace_back(*filter.account);
+  }
+  bool names_terminated = false;
+  if (!filter.statuses.empty()) {
+    std::string marks;
+    for (auto status : filter.statuses) {
+      marks += marks.empty() ? "?" : ", ?";
+      values.emplace_back(std::string(ToString(status)));
+      names_terminated |= status == domain::WorkerStatus::kTerminated;
+    }
+    where += " AND w.status IN (" + marks + ")";
+  }
+  if (!filter.include_terminated && !names_terminated) where += " AND w.status <> 'terminated'";
+  if (!filter.user.empty()) {
+    where +=
+        " AND (w.owner = ? OR EXISTS (SELECT 1 FROM worker_users u WHERE u.worker_id = w.id "
+        "AND u.user_id = ?))";
+    values.emplace_back(filter.user);
+    values.emplace_back(filter.user);
+  }
+  return where;
+}
+
 }  // namespace
 
 std::string EncodeWorkerCursor(TimePoint created_at, const std::string& id) {
@@ -41,33 +73,7 @@ Result<WorkerQuery> BuildWorkerQuery(const WorkerFilter& filter, const PageReque
     return InvalidArgument("limit", "must be 1.." + std::to_string(kMaxPageSize));
   }
   WorkerQuery q;
-  std::string where = " WHERE 1 = 1";
-  if (!filter.region.empty()) {
-    where += " AND w.region = ?";
-    q.filter_values.emplace_back(filter.region);
-  }
-  if (filter.account) {
-    where += " AND w.account = ?";
-    q.filter_values.emplace_back(*filter.account);
-  }
-  bool names_terminated = false;
-  if (!filter.statuses.empty()) {
-    std::string marks;
-    for (auto status : filter.statuses) {
-      marks += marks.empty() ? "?" : ", ?";
-      q.filter_values.emplace_back(std::string(ToString(status)));
-      names_terminated |= status == domain::WorkerStatus::kTerminated;
-    }
-    where += " AND w.status IN (" + marks + ")";
-  }
-  if (!filter.include_terminated && !names_terminated) where += " AND w.status <> 'terminated'";
-  if (!filter.user.empty()) {
-    where +=
-        " AND (w.owner = ? OR EXISTS (SELECT 1 FROM worker_users u WHERE u.worker_id = w.id "
-        "AND u.user_id = ?))";
-    q.filter_values.emplace_back(filter.user);
-    q.filter_values.emplace_back(filter.user);
-  }
+  std::string where = FilterClause(filter, q.filter_values);
   q.count_sql = "SELECT COUNT(*) FROM workers w" + where;
   q.page_values = q.filter_values;
   if (!page.cursor.empty()) {
