@@ -4,6 +4,7 @@
 // and logins (from the simulator's own counters) for a cold round and a warm round, next to the
 // same round against a single controller. Figures only; nothing is asserted.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -12,7 +13,6 @@
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
-#include <unistd.h>
 
 #include "cml/cml_client.hpp"
 #include "tests/support/cml_sim.hpp"
@@ -97,8 +97,8 @@ Round Measure(CmlClient& client, const std::vector<CmlTarget>& targets,
   auto start = std::chrono::steady_clock::now();
   std::vector<WorkerSnapshot> snapshots = client.Probe(targets, ccm::cml::ProbeOptions{});
   Round r;
-  r.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                  .count();
+  r.wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   r.cpu_ms = CpuMs() - cpu_before;
   r.runqueue_ms = RunQueueWaitMs() - wait_before;
   r.sim_cpu_ms = ProcessCpuMs(sim.pid()) - sim_cpu_before;
@@ -120,12 +120,13 @@ void Print(const char* name, const Round& r, const Round* single, size_t workers
   double own = r.wall_ms - r.runqueue_ms;
   std::printf(", %.1f ms not counting cpu waits", own);
   if (single) std::printf(" (%.2fx)", own / (single->wall_ms - single->runqueue_ms));
-  std::printf("  cpu %7.1f ms (%.3f ms/worker; waiting for a cpu %.1f ms; simulator cpu %.1f ms)"
-              "  calls %6lld  logins %4lld  new connections %zu  complete %zu/%zu  errors %d"
-              "  slowest worker %.1f ms\n",
-              r.cpu_ms, r.cpu_ms / static_cast<double>(workers), r.runqueue_ms, r.sim_cpu_ms,
-              static_cast<long long>(r.calls), static_cast<long long>(r.logins), r.connections,
-              static_cast<size_t>(r.ready), workers, r.errors, r.slowest_worker_ms);
+  std::printf(
+      "  cpu %7.1f ms (%.3f ms/worker; waiting for a cpu %.1f ms; simulator cpu %.1f ms)"
+      "  calls %6lld  logins %4lld  new connections %zu  complete %zu/%zu  errors %d"
+      "  slowest worker %.1f ms\n",
+      r.cpu_ms, r.cpu_ms / static_cast<double>(workers), r.runqueue_ms, r.sim_cpu_ms,
+      static_cast<long long>(r.calls), static_cast<long long>(r.logins), r.connections,
+      static_cast<size_t>(r.ready), workers, r.errors, r.slowest_worker_ms);
 }
 
 std::vector<CmlTarget> Targets(const ccm::testing::CmlSim& sim, int count) {
@@ -145,7 +146,8 @@ std::vector<CmlTarget> Targets(const ccm::testing::CmlSim& sim, int count) {
 int main(int argc, char** argv) {
   Args args;
   CLI::App app{"bench_cml_probe: one CML probe round over many simulated controllers"};
-  app.add_option("--controllers", args.controllers, "Simulated controllers")->check(CLI::PositiveNumber);
+  app.add_option("--controllers", args.controllers, "Simulated controllers")
+      ->check(CLI::PositiveNumber);
   app.add_option("--latency-ms", args.latency_ms, "Latency of every controller answer");
   app.add_option("--concurrency", args.concurrency, "Transfers in flight at once (probe cap)")
       ->check(CLI::PositiveNumber);
@@ -163,10 +165,10 @@ int main(int argc, char** argv) {
     std::cerr << "bench_cml_probe: " << error << "\n";
     return 1;
   }
-  std::printf("bench_cml_probe: %d controllers (cml-sim), %d ms latency per answer, concurrency "
-              "cap %zu, open-files limit %llu\n",
-              args.controllers, args.latency_ms, args.concurrency,
-              static_cast<unsigned long long>(files));
+  std::printf(
+      "bench_cml_probe: %d controllers (cml-sim), %d ms latency per answer, concurrency "
+      "cap %zu, open-files limit %llu\n",
+      args.controllers, args.latency_ms, args.concurrency, static_cast<unsigned long long>(files));
   ccm::cml::CmlClientOptions options;
   options.max_concurrency = args.concurrency;
   options.timeout = std::chrono::seconds(args.timeout_s);
@@ -184,11 +186,11 @@ int main(int argc, char** argv) {
   Round warm = Measure(client, all, sim);
   Print("all controllers, round 1:", cold, &single_cold, all.size());
   Print("all controllers, round 2:", warm, &single_warm, all.size());
-  std::printf("target: wall within 3x of the slowest single controller's round (round 1: %.2fx, "
-              "round 2: %.2fx); one login per controller per token lifetime (round 1: %lld "
-              "logins for %zu controllers, round 2: %lld)\n",
-              cold.wall_ms / single_cold.wall_ms, warm.wall_ms / single_warm.wall_ms,
-              static_cast<long long>(cold.logins), all.size(),
-              static_cast<long long>(warm.logins));
+  std::printf(
+      "target: wall within 3x of the slowest single controller's round (round 1: %.2fx, "
+      "round 2: %.2fx); one login per controller per token lifetime (round 1: %lld "
+      "logins for %zu controllers, round 2: %lld)\n",
+      cold.wall_ms / single_cold.wall_ms, warm.wall_ms / single_warm.wall_ms,
+      static_cast<long long>(cold.logins), all.size(), static_cast<long long>(warm.logins));
   return 0;
 }

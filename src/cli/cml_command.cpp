@@ -54,7 +54,8 @@ void PrintLabs(const std::vector<cml::Lab>& labs) {
   std::cout << "labs:      " << labs.size() << "\n";
   if (labs.empty()) return;
   std::cout << "  " << std::left << std::setw(32) << "TITLE" << std::setw(17) << "STATE"
-            << std::setw(16) << "OWNER" << "NODES\n";
+            << std::setw(16) << "OWNER"
+            << "NODES\n";
   for (const cml::Lab& lab : labs) {
     std::string owner = lab.owner_username.empty() ? lab.owner : lab.owner_username;
     std::cout << "  " << std::left << std::setw(32) << lab.title << std::setw(17) << lab.state
@@ -136,7 +137,8 @@ int RunProbe(const ProbeArgs& args) {
     log::RegisterSecret(target.password);
   }
   cml::CmlClientOptions options;
-  options.connect_timeout = std::chrono::milliseconds(static_cast<int64_t>(args.connect_timeout * 1000));
+  options.connect_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(args.connect_timeout * 1000));
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(args.timeout * 1000));
   cml::CmlClient client(options);
   auto info = client.GetSystemInformation(target);

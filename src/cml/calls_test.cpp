@@ -1,8 +1,9 @@
 // Request building, status mapping, error text and redaction, answer parsing.
+#include "cml/internal/calls.hpp"
+
 #include <gtest/gtest.h>
 
 #include "cml/cml_client.hpp"
-#include "cml/internal/calls.hpp"
 #include "cml/internal/parse.hpp"
 #include "core/log.hpp"
 
@@ -111,7 +112,8 @@ TEST(ErrorsTest, SecretsEchoedByAControllerAreRedacted) {
                         R"({"description":"bad password pw-Sup3r-secret"})");
   EXPECT_EQ(e.message.find("pw-Sup3r-secret"), std::string::npos);
   EXPECT_NE(e.message.find("***"), std::string::npos);
-  Error wrapped = WrapError(Target(), LabsCall(), Error{Code::kUnavailable, "pw-Sup3r-secret", {}, true, {}, {}});
+  Error wrapped = WrapError(Target(), LabsCall(),
+                            Error{Code::kUnavailable, "pw-Sup3r-secret", {}, true, {}, {}});
   EXPECT_EQ(wrapped.message, "worker w-1: GET /labs: ***");
 }
 
@@ -168,7 +170,8 @@ TEST(ParseTest, LabsLicensingAndEvents) {
   EXPECT_EQ(lab->state, "STARTED");
   EXPECT_EQ(lab->node_count, 3);
   EXPECT_EQ(lab->owner_username, "student");
-  auto lic = ParseLicensing(R"({"registration":{"status":"COMPLETED","expires":"2027-01-01T00:00:00Z"},
+  auto lic =
+      ParseLicensing(R"({"registration":{"status":"COMPLETED","expires":"2027-01-01T00:00:00Z"},
     "authorization":{"status":"IN_COMPLIANCE"},"product_license":{"active":"CML_Enterprise",
     "is_enterprise":true},"features":[{"id":"f1","name":"nodes","in_use":5,"status":"ok"}]})");
   ASSERT_TRUE(lic);

@@ -1,11 +1,10 @@
 // CmlClient behaviour that needs no peer: input validation before any I/O, a refused connection
 // read as "starting", and secrets kept out of errors and logs.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <mutex>
 

@@ -186,8 +186,7 @@ Status CmlClient::SetProductLicense(const CmlTarget& target, std::string_view pr
 
 Result<std::vector<TelemetryEvent>> CmlClient::ReadNewEvents(const CmlTarget& target) {
   Call call = internal::TelemetryEventsCall();
-  auto events =
-      Parsed(Execute(target, call), target, call, internal::ParseTelemetryEvents);
+  auto events = Parsed(Execute(target, call), target, call, internal::ParseTelemetryEvents);
   if (!events) return Fail(events.error());
   return core_->AcceptEvents(target, std::move(*events));
 }

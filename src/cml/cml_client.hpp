@@ -60,7 +60,7 @@ struct CmlClientOptions {
   size_t max_idle_connections = 0;
   // User ids or names whose telemetry is system noise; the client adds its own login's user.
   std::vector<std::string> system_users;
-  const Clock* clock = nullptr;  // nullptr = SystemClock::Instance()
+  const Clock* clock = nullptr;                     // nullptr = SystemClock::Instance()
   std::function<void(const CallRecord&)> observer;  // called on the calling/probe thread
 };
 
@@ -82,8 +82,7 @@ class CmlClient final : public CmlApi {
   Result<std::string> ImportLab(const CmlTarget& target, std::string_view title,
                                 std::string_view topology) override;
   Result<Licensing> GetLicensing(const CmlTarget& target) override;
-  Status RegisterLicence(const CmlTarget& target, std::string_view token,
-                         bool reregister) override;
+  Status RegisterLicence(const CmlTarget& target, std::string_view token, bool reregister) override;
   Result<Deregistration> DeregisterLicence(const CmlTarget& target) override;
   Status SetProductLicense(const CmlTarget& target, std::string_view product) override;
   Result<std::vector<TelemetryEvent>> ReadNewEvents(const CmlTarget& target) override;

@@ -134,7 +134,7 @@ struct TelemetryEvent {
   std::string username;  // from data (username / user_name), empty when absent
   std::string lab_id;
   std::string node_id;
-  std::string data;          // the event's data object as compact JSON
+  std::string data;              // the event's data object as compact JSON
   bool person_activity = false;  // see telemetry.hpp ClassifyEvent
 };
 

@@ -56,8 +56,8 @@ class ContractTest : public ::testing::Test {
         }
         for (const Json& violation : *list) {
           auto where = violation.find("location");
-          bool about_response = where != violation.end() && where->is_array() &&
-                                !where->empty() && (*where)[0] == "response";
+          bool about_response = where != violation.end() && where->is_array() && !where->empty() &&
+                                (*where)[0] == "response";
           if (!about_response) out.push_back(r.call + " -> " + violation.dump());
         }
       }
@@ -121,7 +121,7 @@ TEST_F(ContractTest, EveryClientCallConformsToTheSpec) {
 
   EXPECT_EQ(Violations(), std::vector<std::string>{});
   EXPECT_EQ(client_->logins(), 1u);  // one login served every authenticated call
-  EXPECT_EQ(Calls().size(), 17u);  // 15 operations + system_information + one login
+  EXPECT_EQ(Calls().size(), 17u);    // 15 operations + system_information + one login
 }
 
 TEST_F(ContractTest, ProbeRoundConformsToTheSpec) {

@@ -24,9 +24,9 @@ std::vector<std::string> Categories(const std::vector<TelemetryEvent>& events) {
 }
 
 TEST(ClassifyTest, LabAndNodeOperationsAndUserActivityArePersonCategories) {
-  for (const char* c : {"start_lab", "stop_lab", "queue_node", "start_node", "stop_node",
-                        "wipe_node", "import_lab", "export_lab", "packet_capture",
-                        "user_activity"}) {
+  for (const char* c :
+       {"start_lab", "stop_lab", "queue_node", "start_node", "stop_node", "wipe_node", "import_lab",
+        "export_lab", "packet_capture", "user_activity"}) {
     EXPECT_TRUE(IsPersonCategory(c)) << c;
   }
   for (const char* c : {"boot_node", "system_stats", "license_info", "running_nodes", "cpuinfo",

@@ -34,7 +34,8 @@ std::string MakeJwt(const Json& claims) {
 }
 
 TEST(JwtTest, DecodesExpAndSubjectWithoutVerifying) {
-  auto claims = DecodeJwtClaims(MakeJwt({{"sub", "u-1"}, {"exp", 1700003600}, {"iat", 1700000000}}));
+  auto claims =
+      DecodeJwtClaims(MakeJwt({{"sub", "u-1"}, {"exp", 1700003600}, {"iat", 1700000000}}));
   ASSERT_TRUE(claims);
   EXPECT_EQ(claims->subject, "u-1");
   ASSERT_TRUE(claims->expires);

@@ -54,8 +54,7 @@ std::string CmlSim::Start(const CmlSimOptions& options) {
     argv.insert(argv.end(), {"--latency-ms", std::to_string(options.latency_ms)});
   }
   if (options.ready_after_seconds > 0) {
-    argv.insert(argv.end(),
-                {"--ready-after-seconds", std::to_string(options.ready_after_seconds)});
+    argv.insert(argv.end(), {"--ready-after-seconds", std::to_string(options.ready_after_seconds)});
   }
   if (options.license_delay_seconds > 0) {
     argv.insert(argv.end(),
@@ -114,8 +113,7 @@ int64_t CmlSim::GlobalNumber(const std::string& key) const {
 }
 
 std::string PrismProgram() {
-  std::string path =
-      EnvOr("CCM_SOURCE_DIR", "/work/main") + "/tests/node/node_modules/.bin/prism";
+  std::string path = EnvOr("CCM_SOURCE_DIR", "/work/main") + "/tests/node/node_modules/.bin/prism";
   return access(path.c_str(), X_OK) == 0 ? path : "";
 }
 
@@ -242,9 +240,10 @@ void CannedHttpServer::Serve(int fd) {
     }
     Answer answer = handler_(seen);
     if (answer.delay.count() > 0) std::this_thread::sleep_for(answer.delay);
-    std::string out = "HTTP/1.1 " + std::to_string(answer.status) + " Canned\r\nContent-Type: " +
-                      answer.content_type + "\r\nContent-Length: " +
-                      std::to_string(answer.body.size()) + "\r\n\r\n" + answer.body;
+    std::string out = "HTTP/1.1 " + std::to_string(answer.status) +
+                      " Canned\r\nContent-Type: " + answer.content_type +
+                      "\r\nContent-Length: " + std::to_string(answer.body.size()) + "\r\n\r\n" +
+                      answer.body;
     if (send(fd, out.data(), out.size(), MSG_NOSIGNAL) < 0) return;
   }
 }

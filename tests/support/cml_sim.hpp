@@ -117,9 +117,9 @@ class CannedHttpServer {
   std::atomic<bool> stopping_{false};
   std::thread acceptor_;
   mutable std::mutex mu_;
-  std::vector<int> fds_;             // guarded by mu_
+  std::vector<int> fds_;              // guarded by mu_
   std::vector<std::thread> workers_;  // guarded by mu_
-  std::vector<Seen> seen_;           // guarded by mu_
+  std::vector<Seen> seen_;            // guarded by mu_
 };
 
 }  // namespace ccm::testing

@@ -152,8 +152,12 @@ Error StatusError(const CmlTarget& target, const Call& call, long status, std::s
   std::string description = ErrorDescription(body);
   std::string message = Where(target, call) + ": HTTP " + std::to_string(status);
   if (!description.empty()) message += ": " + description;
-  return Error{CodeForStatus(status), log::Redact(message), "HTTP " + std::to_string(status),
-               RetryableStatus(status), {}, {}};
+  return Error{CodeForStatus(status),
+               log::Redact(message),
+               "HTTP " + std::to_string(status),
+               RetryableStatus(status),
+               {},
+               {}};
 }
 
 Error WrapError(const CmlTarget& target, const Call& call, Error error) {

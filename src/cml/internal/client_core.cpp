@@ -66,8 +66,7 @@ http::Request ClientCore::Prepare(const CmlTarget& target, const Call& call,
 void ClientCore::Observe(const CmlTarget& target, const Call& call,
                          const Result<http::Response>& result) {
   static auto& requests = metrics::Registry::Default().AddCounter(
-      "ccm_cml_requests_total", "CML REST calls by route and status class",
-      {"route", "status"});
+      "ccm_cml_requests_total", "CML REST calls by route and status class", {"route", "status"});
   static auto& seconds = metrics::Registry::Default().AddHistogram(
       "ccm_cml_request_seconds", "CML REST call latency", {"route"});
   requests.WithLabels({call.route, StatusClass(result)}).Inc();

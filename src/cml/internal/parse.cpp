@@ -89,11 +89,18 @@ Result<SystemStats> ParseSystemStats(std::string_view body) {
     if (!c.is_object()) continue;
     const Json& st = Child(c, "stats");
     const Json& dom = Child(st, "dominfo");
-    ComputeStats cs{id, Str(c, "hostname"), Bool(c, "is_controller"), Int(Child(st, "cpu"), "count"),
-                    Num(Child(st, "cpu"), "percent"), Num(Child(st, "memory"), "used"),
-                    Num(Child(st, "memory"), "total"), Num(Child(st, "disk"), "used"),
-                    Num(Child(st, "disk"), "total"), Int(dom, "allocated_cpus"),
-                    Int(dom, "allocated_memory"), Int(dom, "running_nodes"),
+    ComputeStats cs{id,
+                    Str(c, "hostname"),
+                    Bool(c, "is_controller"),
+                    Int(Child(st, "cpu"), "count"),
+                    Num(Child(st, "cpu"), "percent"),
+                    Num(Child(st, "memory"), "used"),
+                    Num(Child(st, "memory"), "total"),
+                    Num(Child(st, "disk"), "used"),
+                    Num(Child(st, "disk"), "total"),
+                    Int(dom, "allocated_cpus"),
+                    Int(dom, "allocated_memory"),
+                    Int(dom, "running_nodes"),
                     Int(dom, "total_nodes")};
     s.allocated_cpus += cs.allocated_cpus;
     s.allocated_memory += cs.allocated_memory;
@@ -149,8 +156,8 @@ Result<Licensing> ParseLicensing(std::string_view body) {
   if (features != json->end() && features->is_array()) {
     for (const Json& f : *features) {
       if (!f.is_object()) continue;
-      l.features.push_back(LicenceFeature{Str(f, "id"), Str(f, "name"), Str(f, "status"),
-                                          Int(f, "in_use")});
+      l.features.push_back(
+          LicenceFeature{Str(f, "id"), Str(f, "name"), Str(f, "status"), Int(f, "in_use")});
     }
   }
   return l;

@@ -21,8 +21,8 @@ namespace ccm::cml::internal {
 
 class ProbeRound {
  public:
-  ProbeRound(ClientCore& core, http::MultiExecutor& executor,
-             const std::vector<CmlTarget>& targets, const ProbeOptions& options);
+  ProbeRound(ClientCore& core, http::MultiExecutor& executor, const std::vector<CmlTarget>& targets,
+             const ProbeOptions& options);
   std::vector<WorkerSnapshot> Run();
 
  private:
