@@ -13,6 +13,8 @@ void AddAwsCommands(CLI::App& app) {
   auto* aws = app.add_subcommand("aws", "Inspect the AWS side: identity, permissions, instances");
   aws->require_subcommand(1);
   AddAwsWhoami(*aws);
+  AddAwsCheck(*aws);
+  AddAwsInstances(*aws);
 }
 
 std::shared_ptr<AwsFlags> AddAwsFlags(CLI::App& cmd) {
