@@ -75,8 +75,7 @@ Status ValidateScope(const config::Settings& s, const std::string& account,
   if (!account.empty()) {
     auto it = s.aws_accounts.find(account);
     if (it == s.aws_accounts.end()) {
-      return InvalidArgument("account", "unknown account '" + account +
-                                            "' (not in aws_accounts)");
+      return InvalidArgument("account", "unknown account '" + account + "' (not in aws_accounts)");
     }
     if (!it->second.regions.empty()) regions = &it->second.regions;
   }
@@ -95,8 +94,7 @@ std::unique_ptr<CloudClients> MakeCloudClients(const config::Settings& s, Clock&
   aws::TransportOptions options = TransportOptionsFrom(s);
   aws::ChainOptions chain_options;
   chain_options.explicit_credentials = aws::Credentials{
-      s.aws_access_key_id, s.aws_secret_access_key, s.aws_session_token, std::nullopt,
-      "settings"};
+      s.aws_access_key_id, s.aws_secret_access_key, s.aws_session_token, std::nullopt, "settings"};
   chain_options.profile = s.aws_profile;
   chain_options.sts_options = options;
   chain_options.sts_region = s.aws_default_region;

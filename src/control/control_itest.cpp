@@ -36,16 +36,16 @@ class LosingEc2 final : public aws::Ec2Api {
       const aws::AwsScope& s, const std::vector<std::string>& ids) override {
     return real_.StartInstances(s, ids);
   }
-  Result<aws::StopResult> StopInstances(const aws::AwsScope& s,
-                                        const std::vector<std::string>& ids, bool h) override {
+  Result<aws::StopResult> StopInstances(const aws::AwsScope& s, const std::vector<std::string>& ids,
+                                        bool h) override {
     return real_.StopInstances(s, ids, h);
   }
   Result<std::vector<aws::StateChange>> TerminateInstances(
       const aws::AwsScope& s, const std::vector<std::string>& ids) override {
     return real_.TerminateInstances(s, ids);
   }
-  Result<std::vector<aws::Instance>> DescribeInstances(
-      const aws::AwsScope& s, const std::vector<aws::Filter>& f) override {
+  Result<std::vector<aws::Instance>> DescribeInstances(const aws::AwsScope& s,
+                                                       const std::vector<aws::Filter>& f) override {
     return real_.DescribeInstances(s, f);
   }
   Result<aws::InstancesById> DescribeInstancesById(const aws::AwsScope& s,
@@ -184,8 +184,8 @@ class ControlPeersTest : public ::testing::Test {
   }
 
   std::vector<aws::Instance> ByToken(const std::string& token) {
-    auto found = Ec2().DescribeInstances({"", kRegion},
-                                         {aws::Filter{"tag:ccm:client-token", {token}}});
+    auto found =
+        Ec2().DescribeInstances({"", kRegion}, {aws::Filter{"tag:ccm:client-token", {token}}});
     EXPECT_TRUE(found.has_value()) << found.error().ToString();
     return found ? *found : std::vector<aws::Instance>{};
   }
@@ -208,7 +208,6 @@ class ControlPeersTest : public ::testing::Test {
 aws::testing::MotoWithAuth* ControlPeersTest::moto_ = nullptr;
 ccm::testing::CmlSim* ControlPeersTest::sim_ = nullptr;
 std::string* ControlPeersTest::error_ = nullptr;
-
 
 TEST_F(ControlPeersTest, CreateRunRefreshStopStartTerminate) {
   auto w = Create("itest-life");
@@ -320,13 +319,15 @@ TEST_F(ControlPeersTest, TagsAreWrittenToAwsAndTheRecord) {
   EXPECT_EQ(tags.at(aws::kTagWorkerId), w.id);
   EXPECT_EQ(tags, patch->tags);
   // A refresh sees nothing new: the record and AWS agree.
-  auto before = store_->ReadEventsAfter(0, store::EventFilter{{w.id}, {domain::EventType::kTagsChanged}}, 100);
+  auto before = store_->ReadEventsAfter(
+      0, store::EventFilter{{w.id}, {domain::EventType::kTagsChanged}}, 100);
   ASSERT_TRUE(service_->Refresh(Admin(), w.id).has_value());
   auto refreshed = service_->Get(Admin(), w.id);
   EXPECT_EQ(refreshed->tags, tags);
   EXPECT_EQ(service_->ReplaceTags(Admin(), w.id, {{"ccm:managed", "no"}}).error().field,
             "tags.ccm:managed");
-  auto after = store_->ReadEventsAfter(0, store::EventFilter{{w.id}, {domain::EventType::kTagsChanged}}, 100);
+  auto after = store_->ReadEventsAfter(
+      0, store::EventFilter{{w.id}, {domain::EventType::kTagsChanged}}, 100);
   EXPECT_EQ(after->size(), before->size());
 }
 

@@ -33,8 +33,7 @@ class EndpointResolver {
  public:
   virtual ~EndpointResolver() = default;
   virtual Result<std::string> Resolve(const domain::WorkerRecord& worker,
-                                      std::string_view public_ip,
-                                      std::string_view private_ip) = 0;
+                                      std::string_view public_ip, std::string_view private_ip) = 0;
 };
 
 // "https://<ip>[:port]" as described above.
@@ -54,7 +53,6 @@ struct SandboxControllerOptions {
 std::unique_ptr<EndpointResolver> MakeSandboxEndpointResolver(
     std::string control_url, SandboxControllerOptions options = {});
 
-cml::CmlTarget MakeCmlTarget(const config::Settings& settings,
-                             const domain::WorkerRecord& worker);
+cml::CmlTarget MakeCmlTarget(const config::Settings& settings, const domain::WorkerRecord& worker);
 
 }  // namespace ccm::control

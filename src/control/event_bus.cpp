@@ -12,7 +12,7 @@ struct EventBus::Entry {
   EventFilter filter;
   Callback callback;
   std::mutex mu;
-  bool active = true;                 // guarded by mu
+  bool active = true;                         // guarded by mu
   std::atomic<std::thread::id> running_on{};  // the thread inside the callback, if any
 };
 

@@ -39,8 +39,8 @@ namespace ccm::control {
 
 // Which events a subscriber wants. Empty lists match everything.
 struct EventFilter {
-  std::vector<std::string> worker_ids;    // events of these workers only
-  std::vector<domain::EventType> types;   // events of these types only
+  std::vector<std::string> worker_ids;   // events of these workers only
+  std::vector<domain::EventType> types;  // events of these types only
   bool Matches(const domain::DomainEvent& event) const;
 };
 
@@ -50,7 +50,7 @@ class EventBus {
   using SubscriptionId = uint64_t;
 
   static constexpr size_t kDedupWindow = 65536;  // ids remembered for de-duplication
-  static constexpr int kPollBatch = 1000;          // events read per ReadEventsAfter call
+  static constexpr int kPollBatch = 1000;        // events read per ReadEventsAfter call
 
   // `log` (may be null: then Poll() does nothing) must outlive the bus.
   explicit EventBus(store::EventLog* log = nullptr);
@@ -86,7 +86,7 @@ class EventBus {
   std::vector<std::shared_ptr<Entry>> Snapshot() const;
 
   store::EventLog* log_;
-  mutable std::mutex mu_;                                     // guards subs_, next_id_
+  mutable std::mutex mu_;  // guards subs_, next_id_
   std::map<SubscriptionId, std::shared_ptr<Entry>> subs_;
   SubscriptionId next_id_ = 1;
   std::mutex dispatch_mu_;  // serialises publishers; guards seen_, seen_floor_, poll state

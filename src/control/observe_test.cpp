@@ -1,9 +1,10 @@
 // The small pure pieces: scope validation, endpoints, CML targets, licence mapping, settings.
+#include "control/observe.hpp"
+
 #include <gtest/gtest.h>
 
 #include "control/cloud_clients.hpp"
 #include "control/endpoint_resolver.hpp"
-#include "control/observe.hpp"
 #include "core/log.hpp"
 
 namespace ccm::control {

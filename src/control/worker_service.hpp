@@ -116,9 +116,9 @@ struct MetricPoint {
 };
 
 struct MetricSeries {
-  std::string name;  // "CPUUtilization", "NetworkIn", "NetworkOut"
-  std::string stat;  // "Average", "Sum"
-  std::string unit;  // "Percent", "Bytes"
+  std::string name;                 // "CPUUtilization", "NetworkIn", "NetworkOut"
+  std::string stat;                 // "Average", "Sum"
+  std::string unit;                 // "Percent", "Bytes"
   std::vector<MetricPoint> points;  // ascending time
   std::optional<double> latest;
 };
@@ -159,7 +159,7 @@ struct ConnectRequest {
 struct ConnectAnswer {
   bool ready = false;
   std::string stage;
-  std::string url;  // the HTTPS endpoint when the worker can_connect(), else ""
+  std::string url;               // the HTTPS endpoint when the worker can_connect(), else ""
   int64_t estimate_seconds = 0;  // rough time until ready; 0 when ready or not on its way
   bool started = false;          // this call started the worker
   domain::WorkerRecord worker;
@@ -174,7 +174,7 @@ struct IdleReport {
 
 struct IdleUpdate {
   std::optional<bool> enabled;
-  bool set_keep_until = false;          // keep_until below applies (nullopt clears it)
+  bool set_keep_until = false;  // keep_until below applies (nullopt clears it)
   std::optional<TimePoint> keep_until;
 };
 

@@ -53,11 +53,10 @@ Status WorkerService::ControlLab(const RequestContext& ctx, const std::string& i
   if (!w) return Fail(w.error());
   if (auto st = Impl::RequireService(w->record()); !st) return st;
   Json detail = {{"lab_id", lab_id}, {"action", ToString(action)}};
-  auto requested = impl_->Update(ctx, std::move(*w),
-                                 [&](domain::Worker& x, const domain::ChangeContext& c) {
-                                   return x.RequestCommand(WorkerCommand::kLabControl, c,
-                                                           detail.dump());
-                                 });
+  auto requested =
+      impl_->Update(ctx, std::move(*w), [&](domain::Worker& x, const domain::ChangeContext& c) {
+        return x.RequestCommand(WorkerCommand::kLabControl, c, detail.dump());
+      });
   if (!requested) return Fail(requested.error());
   const cml::CmlTarget target = impl_->Target(requested->record());
   switch (action) {
@@ -87,11 +86,11 @@ Result<LicenseInfo> ReadLicence(WorkerService::Impl& impl, const RequestContext&
   std::string detail = "registration " + licensing->registration_status + ", authorization " +
                        licensing->authorization_status;
   if (!note.empty()) detail = note + "; " + detail;
-  auto changed = impl.Update(ctx, std::move(w),
-                             [&](domain::Worker& x, const domain::ChangeContext& c) {
-                               x.ObserveLicense(status, c, detail);
-                               return also ? also(x, c, *licensing) : Ok();
-                             });
+  auto changed =
+      impl.Update(ctx, std::move(w), [&](domain::Worker& x, const domain::ChangeContext& c) {
+        x.ObserveLicense(status, c, detail);
+        return also ? also(x, c, *licensing) : Ok();
+      });
   if (!changed) return Fail(changed.error());
   return LicenseInfo{changed->record().license_status, *licensing};
 }
@@ -100,10 +99,10 @@ Result<LicenseInfo> ReadLicence(WorkerService::Impl& impl, const RequestContext&
 template <typename T>
 Result<T> OperationFailed(WorkerService::Impl& impl, const RequestContext& ctx, domain::Worker w,
                           WorkerCommand op, const Error& error) {
-  auto recorded = impl.Update(ctx, std::move(w),
-                              [&](domain::Worker& x, const domain::ChangeContext& c) {
-                                return x.RecordLicenseOperation(op, "failed", Describe(error), c);
-                              });
+  auto recorded =
+      impl.Update(ctx, std::move(w), [&](domain::Worker& x, const domain::ChangeContext& c) {
+        return x.RecordLicenseOperation(op, "failed", Describe(error), c);
+      });
   if (!recorded) log::Warn("licence failure not recorded", {{"error", Describe(recorded.error())}});
   return Fail(error);
 }
@@ -117,8 +116,7 @@ Result<LicenseInfo> WorkerService::GetLicense(const RequestContext& ctx, const s
   return ReadLicence(*impl_, ctx, std::move(*w), "");
 }
 
-Result<LicenseInfo> WorkerService::RegisterLicense(const RequestContext& ctx,
-                                                   const std::string& id,
+Result<LicenseInfo> WorkerService::RegisterLicense(const RequestContext& ctx, const std::string& id,
                                                    const RegisterLicenseRequest& req) {
   const std::string& token = req.token.empty() ? deps_.settings.cml_license_token : req.token;
   log::RegisterSecret(token);
@@ -132,26 +130,25 @@ Result<LicenseInfo> WorkerService::RegisterLicense(const RequestContext& ctx,
   if (auto st = Impl::RequireService(w->record()); !st) return Fail(st.error());
   Json detail = {{"reregister", req.reregister},
                  {"token_source", req.token.empty() ? "settings" : "request"}};
-  auto requested = impl_->Update(ctx, std::move(*w),
-                                 [&](domain::Worker& x, const domain::ChangeContext& c) {
-                                   return x.RequestCommand(WorkerCommand::kRegisterLicense, c,
-                                                           detail.dump());
-                                 });
+  auto requested =
+      impl_->Update(ctx, std::move(*w), [&](domain::Worker& x, const domain::ChangeContext& c) {
+        return x.RequestCommand(WorkerCommand::kRegisterLicense, c, detail.dump());
+      });
   if (!requested) return Fail(requested.error());
-  auto registered = deps_.cml->RegisterLicence(impl_->Target(requested->record()), token,
-                                               req.reregister);
+  auto registered =
+      deps_.cml->RegisterLicence(impl_->Target(requested->record()), token, req.reregister);
   if (!registered) {
     return OperationFailed<LicenseInfo>(*impl_, ctx, std::move(*requested),
                                         WorkerCommand::kRegisterLicense, registered.error());
   }
   // Registration with Cisco may take a while; the reconciler follows it to completion.
-  return ReadLicence(*impl_, ctx, std::move(*requested), "registration requested",
-                     [](domain::Worker& x, const domain::ChangeContext& c, const cml::Licensing& l) {
-                       const bool done = l.registered() && l.in_compliance();
-                       return x.RecordLicenseOperation(WorkerCommand::kRegisterLicense,
-                                                       done ? "completed" : "started",
-                                                       l.registration_status, c);
-                     });
+  return ReadLicence(
+      *impl_, ctx, std::move(*requested), "registration requested",
+      [](domain::Worker& x, const domain::ChangeContext& c, const cml::Licensing& l) {
+        const bool done = l.registered() && l.in_compliance();
+        return x.RecordLicenseOperation(WorkerCommand::kRegisterLicense,
+                                        done ? "completed" : "started", l.registration_status, c);
+      });
 }
 
 Result<ReleaseOutcome> WorkerService::ReleaseLicense(const RequestContext& ctx,
@@ -171,12 +168,11 @@ Result<ReleaseOutcome> WorkerService::ReleaseLicense(const RequestContext& ctx,
                                            WorkerCommand::kReleaseLicense, outcome.error());
   }
   const std::string name(cml::DeregistrationName(*outcome));
-  auto info = ReadLicence(*impl_, ctx, std::move(*requested), "release: " + name,
-                          [&name](domain::Worker& x, const domain::ChangeContext& c,
-                                  const cml::Licensing&) {
-                            return x.RecordLicenseOperation(WorkerCommand::kReleaseLicense,
-                                                            "completed", name, c);
-                          });
+  auto info = ReadLicence(
+      *impl_, ctx, std::move(*requested), "release: " + name,
+      [&name](domain::Worker& x, const domain::ChangeContext& c, const cml::Licensing&) {
+        return x.RecordLicenseOperation(WorkerCommand::kReleaseLicense, "completed", name, c);
+      });
   if (!info) return Fail(info.error());
   return ReleaseOutcome{*outcome, std::move(*info)};
 }

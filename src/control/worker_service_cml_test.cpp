@@ -84,8 +84,8 @@ TEST_F(ServiceTest, MonitoringAndMetrics) {
                    now - std::chrono::minutes(10), 12.5);
   cloudwatch_.Seed(w.aws_instance_id, aws::InstanceMetric::kCpuUtilization,
                    now - std::chrono::minutes(5), 40);
-  cloudwatch_.Seed(w.aws_instance_id, aws::InstanceMetric::kNetworkIn,
-                   now - std::chrono::hours(3), 1);  // outside the hour
+  cloudwatch_.Seed(w.aws_instance_id, aws::InstanceMetric::kNetworkIn, now - std::chrono::hours(3),
+                   1);  // outside the hour
   auto m = service_->Metrics(Admin(), w.id);
   ASSERT_TRUE(m.has_value()) << m.error().ToString();
   EXPECT_EQ(m->period_seconds, 300);
@@ -113,8 +113,7 @@ TEST_F(ServiceTest, LabsNeedTheServiceAndActionsAreRecorded) {
   EXPECT_EQ((*ParseJson(e.data))["lab_id"], "lab-b");
   auto wipe = service_->ControlLab(Admin(), w.id, "lab-b", LabAction::kWipe);
   EXPECT_EQ(wipe.error().code, Code::kInvalidArgument);  // CML refuses to wipe a running lab
-  EXPECT_EQ(service_->ControlLab(Admin(), w.id, "../x", LabAction::kStop).error().field,
-            "lab_id");
+  EXPECT_EQ(service_->ControlLab(Admin(), w.id, "../x", LabAction::kStop).error().field, "lab_id");
   EXPECT_EQ(service_->ControlLab(Admin(), w.id, "nope", LabAction::kStop).error().code,
             Code::kNotFound);
 }
@@ -130,7 +129,8 @@ TEST_F(ServiceTest, LicenceRegisterAndReleaseNeverLeakTheToken) {
   auto again = service_->RegisterLicense(Admin(), w.id, RegisterLicenseRequest{"tok-sEcReT-42"});
   EXPECT_EQ(again.error().code, Code::kInvalidArgument);
   EXPECT_EQ(again.error().message.find("sEcReT"), std::string::npos);
-  cml_.Configure(w.id, [](auto& c) { c.next_deregistration = cml::Deregistration::kDoneLocallyOnly; });
+  cml_.Configure(w.id,
+                 [](auto& c) { c.next_deregistration = cml::Deregistration::kDoneLocallyOnly; });
   auto rel = service_->ReleaseLicense(Admin(), w.id);
   ASSERT_TRUE(rel.has_value()) << rel.error().ToString();
   EXPECT_EQ(rel->outcome, cml::Deregistration::kDoneLocallyOnly);
@@ -159,8 +159,8 @@ TEST_F(ServiceTest, ListFiltersPagesAndHidesOtherPeoplesWorkersFromUsers) {
   auto b = service_->Create(Admin(), r2);
   ASSERT_TRUE(a && b);
   service_->Drain();
-  ASSERT_TRUE(service_->SetAccess(Admin(), b->id, AccessUpdate{std::nullopt,
-                                                               std::vector<std::string>{"carol"}}));
+  ASSERT_TRUE(service_->SetAccess(Admin(), b->id,
+                                  AccessUpdate{std::nullopt, std::vector<std::string>{"carol"}}));
   RequestContext bob{"bob", "", "bob"};
   auto mine = service_->List(bob, {});
   ASSERT_TRUE(mine.has_value());

@@ -52,8 +52,7 @@ void Judge(const config::Settings& s, const domain::Worker& w, TimePoint now, Co
   } else if (!w.CanConnect()) {
     a.stage = "waiting_for_cml";
     const TimePoint since = r.last_started_at.value_or(now);
-    const int64_t waited =
-        std::chrono::duration_cast<std::chrono::seconds>(now - since).count();
+    const int64_t waited = std::chrono::duration_cast<std::chrono::seconds>(now - since).count();
     a.estimate_seconds = std::max(kMinimumWaitSeconds, CmlBootSeconds(s) - waited);
   } else if (LicenceExpected(s, r)) {
     a.stage = "license";

@@ -29,8 +29,8 @@ Result<ResolvedImage> ImageByName(aws::Ec2Api& ec2, const aws::AwsScope& scope,
   const aws::Image* best = nullptr;
   for (const auto& image : *images) {
     if (!image.state.empty() && image.state != "available") continue;
-    if (best == nullptr || image.creation_date.value_or(TimePoint{}) >
-                               best->creation_date.value_or(TimePoint{})) {
+    if (best == nullptr ||
+        image.creation_date.value_or(TimePoint{}) > best->creation_date.value_or(TimePoint{})) {
       best = &image;
     }
   }
@@ -62,8 +62,8 @@ Result<ResolvedImage> ResolveImage(const config::Settings& s, aws::Ec2Api& ec2,
     if (found) found->cml_version = configured.cml_version;
     return found;
   }
-  return InvalidArgument("ami_id", "no AMI is configured for region " + scope.region +
-                                       "; give ami_id or ami_name");
+  return InvalidArgument(
+      "ami_id", "no AMI is configured for region " + scope.region + "; give ami_id or ami_name");
 }
 
 Status ValidateRequest(const config::Settings& s, const CreateWorkerRequest& req,

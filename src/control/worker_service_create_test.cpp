@@ -28,8 +28,8 @@ TEST_F(ServiceTest, CreateAnswersPendingThenTheLaunchAssignsTheInstance) {
   EXPECT_EQ(w->public_ip, instance.public_ip);
   EXPECT_EQ(w->https_endpoint, "https://" + instance.public_ip);
   EXPECT_EQ(w->status, WorkerStatus::kPending);
-  EXPECT_THAT(Types(Log(w->id)), ElementsAre("worker.created", "worker.instance_assigned",
-                                             "worker.endpoint_changed"));
+  EXPECT_THAT(Types(Log(w->id)),
+              ElementsAre("worker.created", "worker.instance_assigned", "worker.endpoint_changed"));
   // What was launched: the token, the image, default and ccm tags.
   auto spec = ec2_.launches().at(0);
   EXPECT_EQ(spec.client_token, created->client_token);
@@ -127,7 +127,8 @@ TEST_F(ServiceTest, AmiNameResolvesToTheNewestAvailableImage) {
 }
 
 TEST_F(ServiceTest, ADefiniteLaunchRefusalTerminatesTheWorkerWithTheReason) {
-  ec2_.FailNext("RunInstances", Error{Code::kResourceExhausted, "You have requested more vCPU "
+  ec2_.FailNext("RunInstances", Error{Code::kResourceExhausted,
+                                      "You have requested more vCPU "
                                       "capacity than your current vCPU limit",
                                       "VcpuLimitExceeded", false, "", ""});
   auto created = service_->Create(Admin(), Request());

@@ -18,8 +18,7 @@ Status ValidateImport(const config::Settings& s, ImportRequest& req) {
   if (auto st = domain::ValidateRegion(req.region); !st) return st;
   if (auto st = ValidateScope(s, req.account, req.region); !st) return st;
   if (!req.instance_id.empty()) req.instance_ids.insert(req.instance_ids.begin(), req.instance_id);
-  const int selectors =
-      !req.instance_ids.empty() + !req.ami_name.empty() + !req.tags.empty();
+  const int selectors = !req.instance_ids.empty() + !req.ami_name.empty() + !req.tags.empty();
   if (selectors != 1) {
     return InvalidArgument("instance_id",
                            "give exactly one of instance_id, instance_ids, ami_name or tags");
@@ -46,8 +45,8 @@ Result<std::vector<aws::Instance>> FindInstances(aws::Ec2Api& ec2, const aws::Aw
     auto found = ec2.DescribeInstancesById(scope, req.instance_ids);
     if (!found) return Fail(found.error());
     if (!found->missing_ids.empty()) {
-      return InvalidArgument("instance_ids", "no instance " + found->missing_ids.front() +
-                                                 " in " + scope.region);
+      return InvalidArgument("instance_ids",
+                             "no instance " + found->missing_ids.front() + " in " + scope.region);
     }
     for (const auto& i : found->instances) {
       if (Ending(i)) return InvalidArgument("instance_ids", i.id + " is " + i.state);
@@ -59,8 +58,8 @@ Result<std::vector<aws::Instance>> FindInstances(aws::Ec2Api& ec2, const aws::Aw
     auto images = ec2.DescribeImages(scope, aws::ImageQuery{{}, {req.ami_name}, {}});
     if (!images) return Fail(images.error());
     if (images->empty()) {
-      return InvalidArgument("ami_name", "no image named '" + req.ami_name + "' in " +
-                                             scope.region);
+      return InvalidArgument("ami_name",
+                             "no image named '" + req.ami_name + "' in " + scope.region);
     }
     aws::Filter f{"image-id", {}};
     for (const auto& image : *images) f.values.push_back(image.id);
@@ -133,8 +132,8 @@ Result<ImportResult> WorkerService::Import(const RequestContext& ctx, const Impo
     }
     aws::Tags ours = {{aws::kTagManaged, "true"}, {aws::kTagWorkerId, spec.id}};
     if (auto st = (*ec2)->CreateTags(scope, {instance.id}, ours); !st) {
-      log::Warn("imported worker's ccm tags not written", {{"worker_id", spec.id},
-                                                           {"error", Describe(st.error())}});
+      log::Warn("imported worker's ccm tags not written",
+                {{"worker_id", spec.id}, {"error", Describe(st.error())}});
     }
     out.imported.push_back(committed->worker.record());
   }

@@ -71,8 +71,8 @@ TEST_F(ServiceTest, ImportByTagsOrImageNameSkipsEndedInstances) {
   ASSERT_TRUE(out.has_value()) << out.error().ToString();
   ASSERT_EQ(out->imported.size(), 1u);
   EXPECT_EQ(out->imported[0].aws_instance_id, x);
-  ec2_.AddImage(aws::Image{"ami-0123456789abcdef0", "CML-2.9.0", "", "", "available", "", "", "",
-                           {}, {}});
+  ec2_.AddImage(
+      aws::Image{"ami-0123456789abcdef0", "CML-2.9.0", "", "", "available", "", "", "", {}, {}});
   ImportRequest by_image;
   by_image.region = kRegion;
   by_image.ami_name = "CML-2.9*";

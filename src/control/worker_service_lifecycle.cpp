@@ -80,8 +80,8 @@ Result<domain::WorkerRecord> WorkerService::Stop(const RequestContext& ctx, cons
   if (req.release_license) {
     detail["license_release"] = ReleaseBeforeStop(*impl_, w->record(), &released);
   }
-  auto requested = impl_->Update(
-      ctx, std::move(*w), [&](domain::Worker& x, const domain::ChangeContext& c) {
+  auto requested =
+      impl_->Update(ctx, std::move(*w), [&](domain::Worker& x, const domain::ChangeContext& c) {
         if (auto st = x.RequestCommand(WorkerCommand::kStop, c, detail.dump()); !st) return st;
         if (!req.release_license) return Ok();
         const std::string outcome = detail["license_release"];
@@ -105,8 +105,7 @@ Result<domain::WorkerRecord> WorkerService::Stop(const RequestContext& ctx, cons
   return observed->record();
 }
 
-Result<TerminateOutcome> WorkerService::Terminate(const RequestContext& ctx,
-                                                  const std::string& id,
+Result<TerminateOutcome> WorkerService::Terminate(const RequestContext& ctx, const std::string& id,
                                                   const TerminateRequest& req) {
   auto w = impl_->Load(ctx, id);
   if (!w) return Fail(w.error());
@@ -122,7 +121,7 @@ Result<TerminateOutcome> WorkerService::Terminate(const RequestContext& ctx,
     }
     auto requested = impl_->Update(ctx, std::move(*w), Request(WorkerCommand::kTerminate));
     if (!requested) return Fail(requested.error());
-    const domain::WorkerRecord r = requested->record();  // a copy: *requested moves on
+    const domain::WorkerRecord r = requested->record();             // a copy: *requested moves on
     std::optional<WorkerStatus> state = WorkerStatus::kTerminated;  // nothing was launched
     if (!r.aws_instance_id.empty()) {
       auto changes = (*ec2)->TerminateInstances(Impl::Scope(r), {r.aws_instance_id});

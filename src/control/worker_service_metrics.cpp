@@ -31,10 +31,10 @@ Result<domain::WorkerRecord> WorkerService::SetMonitoring(const RequestContext& 
   auto changes = enabled ? (*ec2)->MonitorInstances(Impl::Scope(r), {r.aws_instance_id})
                          : (*ec2)->UnmonitorInstances(Impl::Scope(r), {r.aws_instance_id});
   if (!changes) return Fail(changes.error());
-  auto changed = impl_->Update(ctx, std::move(*w),
-                               [&](domain::Worker& x, const domain::ChangeContext& c) {
-                                 return x.SetMonitoring(enabled, c);
-                               });
+  auto changed =
+      impl_->Update(ctx, std::move(*w), [&](domain::Worker& x, const domain::ChangeContext& c) {
+        return x.SetMonitoring(enabled, c);
+      });
   if (!changed) return Fail(changed.error());
   return changed->record();
 }

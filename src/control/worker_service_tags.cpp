@@ -63,14 +63,13 @@ Result<domain::WorkerRecord> WorkerService::ReplaceTags(const RequestContext& ct
     }
   }
   if (next.size() > domain::kMaxTags) {
-    return InvalidArgument("tags", "at most " + std::to_string(domain::kMaxTags) +
-                                       " tags including ccm's own");
+    return InvalidArgument(
+        "tags", "at most " + std::to_string(domain::kMaxTags) + " tags including ccm's own");
   }
   if (auto st = WriteToAws(*impl_, w->record(), tags, remove); !st) return Fail(st.error());
-  auto changed = impl_->Update(ctx, std::move(*w),
-                               [&](domain::Worker& x, const domain::ChangeContext& c) {
-                                 return x.ReplaceTags(next, c);
-                               });
+  auto changed = impl_->Update(
+      ctx, std::move(*w),
+      [&](domain::Worker& x, const domain::ChangeContext& c) { return x.ReplaceTags(next, c); });
   if (!changed) return Fail(changed.error());
   return changed->record();
 }
@@ -99,10 +98,10 @@ Result<domain::WorkerRecord> WorkerService::MergeTags(const RequestContext& ctx,
     if (w->record().tags.count(k) > 0) present.push_back(k);
   }
   if (auto st = WriteToAws(*impl_, w->record(), set, present); !st) return Fail(st.error());
-  auto changed = impl_->Update(ctx, std::move(*w),
-                               [&](domain::Worker& x, const domain::ChangeContext& c) {
-                                 return x.MergeTags(set, remove, c);
-                               });
+  auto changed =
+      impl_->Update(ctx, std::move(*w), [&](domain::Worker& x, const domain::ChangeContext& c) {
+        return x.MergeTags(set, remove, c);
+      });
   if (!changed) return Fail(changed.error());
   return changed->record();
 }

@@ -36,8 +36,7 @@ domain::ChangeContext WorkerService::Impl::Context(const RequestContext& ctx) co
   return domain::ChangeContext{ctx.actor, deps.clock->Now(), ctx.trace_id};
 }
 
-Result<domain::Worker> WorkerService::Impl::Load(const RequestContext& ctx,
-                                                 const std::string& id) {
+Result<domain::Worker> WorkerService::Impl::Load(const RequestContext& ctx, const std::string& id) {
   auto not_found = [&id] {
     // Only a well-formed id is echoed back: anything else is noise from the caller.
     return MakeError(Code::kNotFound,
@@ -51,24 +50,23 @@ Result<domain::Worker> WorkerService::Impl::Load(const RequestContext& ctx,
   }
   if (!ctx.visible_to.empty()) {
     const auto& r = worker->record();
-    bool assigned = std::find(r.assigned_users.begin(), r.assigned_users.end(),
-                              ctx.visible_to) != r.assigned_users.end();
+    bool assigned = std::find(r.assigned_users.begin(), r.assigned_users.end(), ctx.visible_to) !=
+                    r.assigned_users.end();
     if (r.owner != ctx.visible_to && !assigned) return not_found();
   }
   return worker;
 }
 
-Result<domain::Worker> WorkerService::Impl::Update(const RequestContext& ctx,
-                                                   domain::Worker loaded, const Change& change) {
-  auto committed = writer.Update(std::move(loaded), [&](domain::Worker& w) {
-    return change(w, Context(ctx));
-  });
+Result<domain::Worker> WorkerService::Impl::Update(const RequestContext& ctx, domain::Worker loaded,
+                                                   const Change& change) {
+  auto committed =
+      writer.Update(std::move(loaded), [&](domain::Worker& w) { return change(w, Context(ctx)); });
   if (!committed) return Fail(committed.error());
   return std::move(committed->worker);
 }
 
-Result<domain::Worker> WorkerService::Impl::Update(const RequestContext& ctx,
-                                                   const std::string& id, const Change& change) {
+Result<domain::Worker> WorkerService::Impl::Update(const RequestContext& ctx, const std::string& id,
+                                                   const Change& change) {
   auto committed = writer.Update(id, [&](domain::Worker& w) { return change(w, Context(ctx)); });
   if (!committed) return Fail(committed.error());
   return std::move(committed->worker);
@@ -88,9 +86,9 @@ Duration WorkerService::Impl::StartupTimeout() const {
 
 Status WorkerService::Impl::RequireInstance(const domain::WorkerRecord& w) {
   if (!w.aws_instance_id.empty()) return Ok();
-  return MakeError(Code::kFailedPrecondition,
-                   "worker '" + w.name + "' has no instance yet (it is " +
-                       std::string(ToString(w.status)) + ")");
+  return MakeError(Code::kFailedPrecondition, "worker '" + w.name +
+                                                  "' has no instance yet (it is " +
+                                                  std::string(ToString(w.status)) + ")");
 }
 
 Status WorkerService::Impl::RequireService(const domain::WorkerRecord& w) {
@@ -100,9 +98,9 @@ Status WorkerService::Impl::RequireService(const domain::WorkerRecord& w) {
                                                     "; its CML is reachable only when running");
   }
   if (w.service_status != domain::ServiceStatus::kAvailable || w.https_endpoint.empty()) {
-    return MakeError(Code::kFailedPrecondition,
-                     "the CML service of worker '" + w.name + "' is " +
-                         std::string(ToString(w.service_status)) + "; it must be available");
+    return MakeError(Code::kFailedPrecondition, "the CML service of worker '" + w.name + "' is " +
+                                                    std::string(ToString(w.service_status)) +
+                                                    "; it must be available");
   }
   return Ok();
 }
@@ -153,8 +151,7 @@ Result<domain::Worker> WorkerService::Impl::ObserveAws(const RequestContext& ctx
   });
 }
 
-Result<domain::Worker> WorkerService::Impl::ProbeCml(const RequestContext& ctx,
-                                                     domain::Worker w) {
+Result<domain::Worker> WorkerService::Impl::ProbeCml(const RequestContext& ctx, domain::Worker w) {
   const auto& r = w.record();
   if (r.status != domain::WorkerStatus::kRunning || r.https_endpoint.empty()) return w;
   cml::ProbeOptions options;

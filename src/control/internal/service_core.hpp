@@ -4,6 +4,7 @@
 // (read EC2 and apply; probe CML and apply) that Refresh, Connect and Import share.
 // Thread-safe (stateless apart from the dependencies, which are).
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,12 @@ struct WorkerService::Impl {
   // Background launch of a pending worker with its stored ClientToken (see worker_service.hpp).
   // True when the worker holds an instance afterwards.
   bool Launch(const RequestContext& ctx, const std::string& worker_id);
+  std::optional<Result<aws::LaunchResult>> RunWithRetries(const std::string& worker_id,
+                                                          domain::WorkerRecord& record);
+  void RecordLaunchRefused(const RequestContext& ctx, const std::string& worker_id,
+                           const Error& error);
+  bool AssignLaunched(const RequestContext& ctx, const domain::WorkerRecord& record,
+                      const aws::Instance& instance);
 };
 
 // Definite EC2 refusals (nothing was launched) versus uncertain failures.

@@ -18,16 +18,16 @@ class FakeCloudWatch final : public aws::CloudWatchApi {
  public:
   explicit FakeCloudWatch(CallLog* log = nullptr) : log_(log) {}
 
-  void Seed(const std::string& instance_id, aws::InstanceMetric metric, TimePoint at,
-            double value);
+  void Seed(const std::string& instance_id, aws::InstanceMetric metric, TimePoint at, double value);
   void FailNext(Error error);
   int Count(const std::string& action) const;
   std::vector<aws::MetricWindow> windows() const;
   std::vector<aws::MetricDatum> put() const;
 
-  Result<aws::MetricsByInstance> GetInstanceMetrics(
-      const aws::AwsScope& scope, const std::vector<std::string>& instance_ids,
-      const std::vector<aws::InstanceMetric>& metrics, const aws::MetricWindow& window) override;
+  Result<aws::MetricsByInstance> GetInstanceMetrics(const aws::AwsScope& scope,
+                                                    const std::vector<std::string>& instance_ids,
+                                                    const std::vector<aws::InstanceMetric>& metrics,
+                                                    const aws::MetricWindow& window) override;
   Status PutMetricData(const aws::AwsScope& scope, const std::string& metric_namespace,
                        const std::vector<aws::MetricDatum>& data) override;
 

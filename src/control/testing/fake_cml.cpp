@@ -51,8 +51,7 @@ std::vector<std::string> FakeCml::forgotten() const {
   return forgotten_;
 }
 
-Result<FakeCml::Controller*> FakeCml::Enter(const std::string& call,
-                                            const cml::CmlTarget& target) {
+Result<FakeCml::Controller*> FakeCml::Enter(const std::string& call, const cml::CmlTarget& target) {
   ++counts_[call];
   if (log_ != nullptr) log_->Add("cml:" + call);
   targets_.push_back(target);
@@ -77,7 +76,8 @@ Result<cml::Lab*> FakeCml::FindLab(Controller& c, std::string_view lab_id) {
   for (auto& lab : c.labs) {
     if (lab.id == lab_id) return &lab;
   }
-  return MakeError(Code::kNotFound, "GET /labs/" + std::string(lab_id) + ": HTTP 404 Lab not found");
+  return MakeError(Code::kNotFound,
+                   "GET /labs/" + std::string(lab_id) + ": HTTP 404 Lab not found");
 }
 
 Result<cml::SystemInfo> FakeCml::GetSystemInformation(const cml::CmlTarget& target) {
@@ -141,8 +141,8 @@ Status FakeCml::SetLabState(const std::string& call, const cml::CmlTarget& targe
   auto lab = FindLab(**c, lab_id);
   if (!lab) return Fail(lab.error());
   if (state == "DEFINED_ON_CORE" && (*lab)->state == "STARTED") {
-    return MakeError(Code::kInvalidArgument, "PUT /labs/" + std::string(lab_id) +
-                                                 "/wipe: HTTP 400 lab is running");
+    return MakeError(Code::kInvalidArgument,
+                     "PUT /labs/" + std::string(lab_id) + "/wipe: HTTP 400 lab is running");
   }
   (*lab)->state = state;
   return Ok();
@@ -189,8 +189,8 @@ Result<std::string> FakeCml::ImportLab(const cml::CmlTarget& target, std::string
   auto c = Enter("ImportLab", target);
   if (!c) return Fail(c.error());
   std::string id = "lab-" + std::to_string((*c)->labs.size() + 1);
-  (*c)->labs.push_back(cml::Lab{id, std::string(title), "u1", "admin", "DEFINED_ON_CORE", 0, 0,
-                                "", ""});
+  (*c)->labs.push_back(
+      cml::Lab{id, std::string(title), "u1", "admin", "DEFINED_ON_CORE", 0, 0, "", ""});
   return id;
 }
 
@@ -240,7 +240,9 @@ Result<std::vector<cml::TelemetryEvent>> FakeCml::ReadNewEvents(const cml::CmlTa
   std::lock_guard lock(mu_);
   auto c = Enter("ReadNewEvents", target);
   if (!c) return Fail(c.error());
-  return std::vector<cml::TelemetryEvent>{};
+  std::vector<cml::TelemetryEvent> out;
+  out.swap((*c)->new_events);
+  return out;
 }
 
 cml::WorkerSnapshot FakeCml::ProbeOne(const cml::CmlTarget& target,

@@ -30,6 +30,7 @@ class FakeCml final : public cml::CmlApi {
     std::optional<cml::Deregistration> next_deregistration;
     std::vector<std::string> tokens;  // what RegisterLicence received
     int64_t running_nodes = 3;
+    std::vector<cml::TelemetryEvent> new_events;  // handed out (and cleared) by ReadNewEvents
   };
 
   // Changes (creating if needed) the controller of a worker.
@@ -67,8 +68,8 @@ class FakeCml final : public cml::CmlApi {
   // (or creates) the controller.
   Result<Controller*> Enter(const std::string& call, const cml::CmlTarget& target);
   Result<cml::Lab*> FindLab(Controller& c, std::string_view lab_id);
-  Status SetLabState(const std::string& call, const cml::CmlTarget& target,
-                     std::string_view lab_id, const std::string& state);
+  Status SetLabState(const std::string& call, const cml::CmlTarget& target, std::string_view lab_id,
+                     const std::string& state);
   cml::WorkerSnapshot ProbeOne(const cml::CmlTarget& target, const cml::ProbeOptions& options);
 
   mutable std::mutex mu_;

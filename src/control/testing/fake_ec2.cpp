@@ -42,8 +42,12 @@ bool Matches(const aws::Instance& i, const aws::Filter& f) {
 }
 
 Error NotFound(const std::string& id) {
-  Error e{Code::kNotFound, "The instance ID '" + id + "' does not exist",
-          "InvalidInstanceID.NotFound", false, "", ""};
+  Error e{Code::kNotFound,
+          "The instance ID '" + id + "' does not exist",
+          "InvalidInstanceID.NotFound",
+          false,
+          "",
+          ""};
   return e;
 }
 
@@ -200,8 +204,8 @@ Result<std::vector<aws::StateChange>> FakeEc2::Change(
   return out;
 }
 
-Result<std::vector<aws::StateChange>> FakeEc2::StartInstances(
-    const aws::AwsScope& scope, const std::vector<std::string>& ids) {
+Result<std::vector<aws::StateChange>> FakeEc2::StartInstances(const aws::AwsScope& scope,
+                                                              const std::vector<std::string>& ids) {
   RunHook("StartInstances");
   std::lock_guard lock(mu_);
   if (auto e = Enter("StartInstances")) return Fail(*e);
@@ -272,8 +276,8 @@ Result<aws::InstanceStatusReport> FakeEc2::DescribeInstanceStatus(
     }
     const auto& i = it->second.instance;
     const bool running = i.state == "running";
-    out.statuses.push_back({id, "", i.state, running ? "ok" : "not-applicable",
-                            running ? "ok" : "not-applicable"});
+    out.statuses.push_back(
+        {id, "", i.state, running ? "ok" : "not-applicable", running ? "ok" : "not-applicable"});
   }
   return out;
 }
@@ -350,8 +354,8 @@ Result<std::vector<aws::MonitoringChange>> FakeEc2::UnmonitorInstances(
   return out;
 }
 
-Result<std::vector<aws::PermissionCheck>> FakeEc2::CheckPermissions(
-    const aws::AwsScope&, const aws::PreflightTargets&) {
+Result<std::vector<aws::PermissionCheck>> FakeEc2::CheckPermissions(const aws::AwsScope&,
+                                                                    const aws::PreflightTargets&) {
   RunHook("CheckPermissions");
   std::lock_guard lock(mu_);
   if (auto e = Enter("CheckPermissions")) return Fail(*e);

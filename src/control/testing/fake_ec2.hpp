@@ -11,8 +11,8 @@
 // Thread-safe.
 #include <functional>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,10 +88,10 @@ class FakeEc2 final : public aws::Ec2Api {
   Clock& clock_;
   CallLog* log_;
   mutable std::mutex mu_;
-  std::map<std::string, Stored> instances_;                      // by id
-  std::map<std::string, std::vector<std::string>> by_token_;      // client token -> ids
+  std::map<std::string, Stored> instances_;                   // by id
+  std::map<std::string, std::vector<std::string>> by_token_;  // client token -> ids
   std::vector<aws::Image> images_;
-  std::map<std::string, std::vector<Error>> failures_;            // action -> queued errors
+  std::map<std::string, std::vector<Error>> failures_;  // action -> queued errors
   std::map<std::string, int> counts_;
   std::vector<aws::LaunchSpec> launches_;
   std::function<void(const std::string&)> hook_;
