@@ -41,8 +41,7 @@ double CpuSeconds() {
 }
 
 double WallSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 [[noreturn]] void Die(const std::string& what, const Error& e) {
@@ -101,8 +100,8 @@ void PrintSweep(int n, const std::vector<Phase>& phases, const CountingTransport
     std::cout << "    " << std::left << std::setw(24) << action << count << "\n";
   }
   int target_metric = static_cast<int>(std::ceil(3.0 * n / 500.0));
-  std::cout << "  target: DescribeInstances <= 2, DescribeInstanceStatus <= "
-            << (n + 99) / 100 << ", GetMetricData <= " << target_metric << "\n";
+  std::cout << "  target: DescribeInstances <= 2, DescribeInstanceStatus <= " << (n + 99) / 100
+            << ", GetMetricData <= " << target_metric << "\n";
   std::cout << "  phase                    wall s     our CPU s\n";
   for (const auto& p : phases) {
     std::cout << "    " << std::left << std::setw(22) << p.name << std::right << std::setw(8)
@@ -110,17 +109,17 @@ void PrintSweep(int n, const std::vector<Phase>& phases, const CountingTransport
     wall += p.wall;
     cpu += p.cpu;
   }
-  std::cout << "    " << std::left << std::setw(22) << "total" << std::right << std::setw(8)
-            << wall << std::setw(12) << cpu << "\n";
+  std::cout << "    " << std::left << std::setw(22) << "total" << std::right << std::setw(8) << wall
+            << std::setw(12) << cpu << "\n";
   std::cout << std::setprecision(1) << "  our CPU per instance: " << cpu * 1e6 / n << " us"
             << "   (instances with all 3 metrics: " << with_metrics << ")\n";
 }
 
-void Sweep(Ec2Client& ec2, CloudWatchClient& cw, CountingTransport& counting,
-           const AwsScope& scope, int n) {
+void Sweep(Ec2Client& ec2, CloudWatchClient& cw, CountingTransport& counting, const AwsScope& scope,
+           int n) {
   counting.Clear();
-  std::vector<Phase> phases = {{"DescribeInstances"}, {"DescribeInstanceStatus"},
-                               {"GetMetricData"}};
+  std::vector<Phase> phases = {
+      {"DescribeInstances"}, {"DescribeInstanceStatus"}, {"GetMetricData"}};
   auto timed = [&](Phase& p, auto&& fn) {
     double w0 = WallSeconds(), c0 = CpuSeconds();
     fn();
@@ -142,10 +141,10 @@ void Sweep(Ec2Client& ec2, CloudWatchClient& cw, CountingTransport& counting,
     auto now = std::chrono::floor<std::chrono::minutes>(SystemClock::Instance().Now());
     MetricWindow w{now - std::chrono::minutes(10), now + std::chrono::minutes(1),
                    std::chrono::seconds(300)};
-    auto r = cw.GetInstanceMetrics(scope, ids,
-                                   {InstanceMetric::kCpuUtilization, InstanceMetric::kNetworkIn,
-                                    InstanceMetric::kNetworkOut},
-                                   w);
+    auto r = cw.GetInstanceMetrics(
+        scope, ids,
+        {InstanceMetric::kCpuUtilization, InstanceMetric::kNetworkIn, InstanceMetric::kNetworkOut},
+        w);
     if (!r) Die("GetMetricData", r.error());
     for (const auto& [id, series] : *r) {
       bool all = true;
@@ -165,8 +164,8 @@ void Sweep(Ec2Client& ec2, CloudWatchClient& cw, CountingTransport& counting,
 int main(int argc, char** argv) {
   Args a;
   CLI::App app{"bench_aws_sweep: one reconciler sweep against moto (figures only)"};
-  app.add_option("--instances", a.instances, "Worker instances to create (N)")->check(
-      CLI::Range(1, 100000));
+  app.add_option("--instances", a.instances, "Worker instances to create (N)")
+      ->check(CLI::Range(1, 100000));
   app.add_option("--reservation-size", a.reservation_size, "Instances per RunInstances call")
       ->check(CLI::Range(1, 1000));
   app.add_option("--sweeps", a.sweeps, "Sweeps to time")->check(CLI::Range(1, 100));

@@ -68,9 +68,10 @@ class CloudWatchApi {
  public:
   virtual ~CloudWatchApi() = default;
 
-  virtual Result<MetricsByInstance> GetInstanceMetrics(
-      const AwsScope& scope, const std::vector<std::string>& instance_ids,
-      const std::vector<InstanceMetric>& metrics, const MetricWindow& window) = 0;
+  virtual Result<MetricsByInstance> GetInstanceMetrics(const AwsScope& scope,
+                                                       const std::vector<std::string>& instance_ids,
+                                                       const std::vector<InstanceMetric>& metrics,
+                                                       const MetricWindow& window) = 0;
 
   // metric_namespace: ours, e.g. "CML/Workers" (AWS refuses names starting with "AWS/").
   virtual Status PutMetricData(const AwsScope& scope, const std::string& metric_namespace,

@@ -13,10 +13,8 @@ namespace ccm::aws {
 namespace {
 
 constexpr MetricDefinition kDefinitions[] = {
-    {"AWS/EC2", "CPUUtilization", "Average"},
-    {"AWS/EC2", "NetworkIn", "Sum"},
-    {"AWS/EC2", "NetworkOut", "Sum"},
-    {"AWS/EC2", "StatusCheckFailed", "Maximum"},
+    {"AWS/EC2", "CPUUtilization", "Average"},   {"AWS/EC2", "NetworkIn", "Sum"},
+    {"AWS/EC2", "NetworkOut", "Sum"},           {"AWS/EC2", "StatusCheckFailed", "Maximum"},
     {"CWAgent", "mem_used_percent", "Average"},
 };
 constexpr size_t kMaxDimensions = 30;

@@ -2,8 +2,8 @@
 // metrics, so the tests seed them with PutMetricData first (moto accepts the AWS/ namespaces that
 // real CloudWatch reserves).
 #include <gtest/gtest.h>
-#include <pugixml.hpp>
 
+#include <pugixml.hpp>
 #include <set>
 
 #include "aws/cloudwatch_client.hpp"
@@ -24,8 +24,8 @@ MetricWindow LastHalfHour() {
   return {now - minutes(30), now + minutes(1), seconds(300)};
 }
 
-MetricDatum Point(const std::string& name, const std::string& instance, double value,
-                  TimePoint at, const std::string& unit) {
+MetricDatum Point(const std::string& name, const std::string& instance, double value, TimePoint at,
+                  const std::string& unit) {
   return {name, {{"InstanceId", instance}}, value, unit, at};
 }
 
@@ -69,9 +69,9 @@ TEST_F(CloudWatchMotoTest, SeededEc2AndAgentMetricsComeBackPerInstance) {
                                   Point("StatusCheckFailed", "i-b", 1, p2, "Count")}));
   ASSERT_TRUE(cw_->PutMetricData(kScope, "CWAgent",
                                  {Point("mem_used_percent", "i-a", 61.5, p3, "Percent")}));
-  std::vector<InstanceMetric> all = {InstanceMetric::kCpuUtilization, InstanceMetric::kNetworkIn,
-                                     InstanceMetric::kNetworkOut, InstanceMetric::kStatusCheckFailed,
-                                     InstanceMetric::kMemUsedPercent};
+  std::vector<InstanceMetric> all = {
+      InstanceMetric::kCpuUtilization, InstanceMetric::kNetworkIn, InstanceMetric::kNetworkOut,
+      InstanceMetric::kStatusCheckFailed, InstanceMetric::kMemUsedPercent};
   auto r = cw_->GetInstanceMetrics(kScope, {"i-a", "i-b"}, all, w);
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
   const auto& a = r->at("i-a");
@@ -119,8 +119,8 @@ TEST_F(CloudWatchMotoTest, OwnWorkerMetricsLandInTheirNamespace) {
   ASSERT_TRUE(cw_->PutMetricData(kScope, "CML/Workers",
                                  {{"active_labs", {{"WorkerId", "w-1"}}, 3, "Count", now},
                                   {"running_nodes", {{"WorkerId", "w-1"}}, 42, "Count", now}}));
-  auto listed = moto_->Raw("monitoring", "ListMetrics", {{"Namespace", "CML/Workers"}},
-                           "2010-08-01");
+  auto listed =
+      moto_->Raw("monitoring", "ListMetrics", {{"Namespace", "CML/Workers"}}, "2010-08-01");
   ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
   pugi::xml_document doc;
   doc.load_string(listed->c_str());

@@ -16,7 +16,9 @@ namespace {
 const AwsScope kScope{"", "us-east-1"};
 const TimePoint kStart = *ParseTime("2026-11-23T10:00:00Z");
 
-MetricWindow Window() { return {kStart, kStart + std::chrono::minutes(15), std::chrono::seconds(300)}; }
+MetricWindow Window() {
+  return {kStart, kStart + std::chrono::minutes(15), std::chrono::seconds(300)};
+}
 
 int QueryCount(const QueryCall& c) {
   int n = 0;
@@ -31,10 +33,11 @@ Result<std::string> AnswerAll(const QueryCall& c) {
   std::string xml = "<GetMetricDataResponse><GetMetricDataResult><MetricDataResults>";
   for (int n = 1; n <= QueryCount(c); ++n) {
     std::string id = Param(c, "MetricDataQueries.member." + std::to_string(n) + ".Id");
-    xml += "<member><Id>" + id + "</Id><StatusCode>Complete</StatusCode><Timestamps>"
+    xml += "<member><Id>" + id +
+           "</Id><StatusCode>Complete</StatusCode><Timestamps>"
            "<member>2026-11-23T10:00:00Z</member><member>2026-11-23T10:05:00Z</member>"
-           "</Timestamps><Values><member>1</member><member>" + id.substr(1) +
-           "</member></Values></member>";
+           "</Timestamps><Values><member>1</member><member>" +
+           id.substr(1) + "</member></Values></member>";
   }
   return xml + "</MetricDataResults></GetMetricDataResult></GetMetricDataResponse>";
 }
@@ -99,9 +102,9 @@ TEST(CloudWatchClientTest, PagesAreMergedAndSeriesSortedByTime) {
           "<StatusCode>Complete</StatusCode><Timestamps/><Values/></member></MetricDataResults>"
           "</GetMetricDataResult></GetMetricDataResponse>");
   CloudWatchClient cw(t);
-  auto r = cw.GetInstanceMetrics(
-      kScope, {"i-1"}, {InstanceMetric::kCpuUtilization, InstanceMetric::kMemUsedPercent},
-      Window());
+  auto r = cw.GetInstanceMetrics(kScope, {"i-1"},
+                                 {InstanceMetric::kCpuUtilization, InstanceMetric::kMemUsedPercent},
+                                 Window());
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
   EXPECT_EQ(Param(t.calls()[1], "NextToken"), "more");
   const auto& cpu = r->at("i-1").at(InstanceMetric::kCpuUtilization);
@@ -120,15 +123,11 @@ TEST(CloudWatchClientTest, BadWindowsAreRefusedBeforeAnyCall) {
   CloudWatchClient cw(t);
   MetricWindow w = Window();
   w.period = std::chrono::seconds(90);
-  EXPECT_EQ(cw.GetInstanceMetrics(kScope, {"i-1"}, {InstanceMetric::kNetworkIn}, w)
-                .error()
-                .field,
+  EXPECT_EQ(cw.GetInstanceMetrics(kScope, {"i-1"}, {InstanceMetric::kNetworkIn}, w).error().field,
             "period");
   w = Window();
   w.end = w.start;
-  EXPECT_EQ(cw.GetInstanceMetrics(kScope, {"i-1"}, {InstanceMetric::kNetworkIn}, w)
-                .error()
-                .field,
+  EXPECT_EQ(cw.GetInstanceMetrics(kScope, {"i-1"}, {InstanceMetric::kNetworkIn}, w).error().field,
             "window");
   EXPECT_EQ(cw.GetInstanceMetrics(kScope, {"i-1"}, {}, Window()).error().field, "metrics");
   auto none = cw.GetInstanceMetrics(kScope, {}, {InstanceMetric::kNetworkIn}, Window());
@@ -150,14 +149,13 @@ TEST(CloudWatchClientTest, UnknownQueryIdInTheAnswerIsAnError) {
 
 TEST(CloudWatchClientTest, PutMetricDataBatchesByCountAndSize) {
   ScriptedTransport t;
-  t.On("PutMetricData", [](const QueryCall&) -> Result<std::string> {
-    return "<PutMetricDataResponse/>";
-  });
+  t.On("PutMetricData",
+       [](const QueryCall&) -> Result<std::string> { return "<PutMetricDataResponse/>"; });
   CloudWatchClient cw(t);
   std::vector<MetricDatum> data;
   for (int i = 0; i < 2500; ++i) {
-    data.push_back({"active_labs", {{"WorkerId", "w-" + std::to_string(i)}}, i * 0.5, "Count",
-                    kStart});
+    data.push_back(
+        {"active_labs", {{"WorkerId", "w-" + std::to_string(i)}}, i * 0.5, "Count", kStart});
   }
   ASSERT_TRUE(cw.PutMetricData(kScope, "CML/Workers", data));
   auto calls = t.calls();
@@ -175,9 +173,8 @@ TEST(CloudWatchClientTest, PutMetricDataBatchesByCountAndSize) {
   EXPECT_EQ(Param(calls[2], "MetricData.member.1.Dimensions.member.1.Value"), "w-2000");
 
   ScriptedTransport small;
-  small.On("PutMetricData", [](const QueryCall&) -> Result<std::string> {
-    return "<PutMetricDataResponse/>";
-  });
+  small.On("PutMetricData",
+           [](const QueryCall&) -> Result<std::string> { return "<PutMetricDataResponse/>"; });
   CloudWatchClientOptions options;
   options.max_put_bytes = 4096;
   CloudWatchClient tight(small, options);

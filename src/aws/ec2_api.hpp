@@ -28,8 +28,7 @@ class Ec2Api {
   // hibernate: ask EC2 to hibernate; falls back to a plain stop on
   // UnsupportedHibernationConfiguration (StopResult::hibernate_fell_back says so).
   virtual Result<StopResult> StopInstances(const AwsScope& scope,
-                                           const std::vector<std::string>& ids,
-                                           bool hibernate) = 0;
+                                           const std::vector<std::string>& ids, bool hibernate) = 0;
   virtual Result<std::vector<StateChange>> TerminateInstances(
       const AwsScope& scope, const std::vector<std::string>& ids) = 0;
 

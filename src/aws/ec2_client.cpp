@@ -60,8 +60,8 @@ Result<LaunchResult> Ec2Client::RunInstances(const AwsScope& scope, const Launch
   return result;
 }
 
-Result<std::optional<LaunchResult>> Ec2Client::FindLaunched(
-    const AwsScope& scope, const std::string& client_token) const {
+Result<std::optional<LaunchResult>> Ec2Client::FindLaunched(const AwsScope& scope,
+                                                            const std::string& client_token) const {
   Params base;
   ec2::AddFilters(base, {{std::string("tag:") + kTagClientToken, {client_token}}});
   auto found = DescribeAllPages(scope, base);

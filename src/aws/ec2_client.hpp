@@ -36,14 +36,14 @@ class Ec2Client final : public Ec2Api {
                                                   const std::vector<std::string>& ids) override;
   Result<StopResult> StopInstances(const AwsScope& scope, const std::vector<std::string>& ids,
                                    bool hibernate) override;
-  Result<std::vector<StateChange>> TerminateInstances(
-      const AwsScope& scope, const std::vector<std::string>& ids) override;
+  Result<std::vector<StateChange>> TerminateInstances(const AwsScope& scope,
+                                                      const std::vector<std::string>& ids) override;
   Result<std::vector<Instance>> DescribeInstances(const AwsScope& scope,
                                                   const std::vector<Filter>& filters) override;
   Result<InstancesById> DescribeInstancesById(const AwsScope& scope,
                                               const std::vector<std::string>& ids) override;
-  Result<InstanceStatusReport> DescribeInstanceStatus(
-      const AwsScope& scope, const std::vector<std::string>& ids) override;
+  Result<InstanceStatusReport> DescribeInstanceStatus(const AwsScope& scope,
+                                                      const std::vector<std::string>& ids) override;
   Status CreateTags(const AwsScope& scope, const std::vector<std::string>& resource_ids,
                     const Tags& tags) override;
   Status DeleteTags(const AwsScope& scope, const std::vector<std::string>& resource_ids,
@@ -63,17 +63,17 @@ class Ec2Client final : public Ec2Api {
                                                const std::vector<std::string>& ids,
                                                const Params& extra) const;
   Result<std::vector<StateChange>> StopBatch(const AwsScope& scope,
-                                             const std::vector<std::string>& batch,
-                                             bool hibernate, bool* fell_back) const;
-  Result<std::vector<MonitoringChange>> ChangeMonitoring(
-      const AwsScope& scope, const std::string& action, const std::vector<std::string>& ids) const;
+                                             const std::vector<std::string>& batch, bool hibernate,
+                                             bool* fell_back) const;
+  Result<std::vector<MonitoringChange>> ChangeMonitoring(const AwsScope& scope,
+                                                         const std::string& action,
+                                                         const std::vector<std::string>& ids) const;
   Result<std::optional<LaunchResult>> FindLaunched(const AwsScope& scope,
                                                    const std::string& client_token) const;
   Result<std::string> RootDeviceName(const AwsScope& scope, const std::string& image_id);
   // All pages of DescribeInstances for these parameters.
   Result<std::vector<Instance>> DescribeAllPages(const AwsScope& scope, const Params& base) const;
-  Result<std::vector<InstanceStatus>> StatusPages(const AwsScope& scope,
-                                                  const Params& base) const;
+  Result<std::vector<InstanceStatus>> StatusPages(const AwsScope& scope, const Params& base) const;
   PermissionCheck DryRun(const AwsScope& scope, const std::string& action, Params params) const;
 
   QueryTransport& transport_;

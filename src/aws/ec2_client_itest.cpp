@@ -1,7 +1,7 @@
 // Ec2Client against a real moto_server that checks SigV4 (IAM users bootstrapped by the test).
 #include <gtest/gtest.h>
-#include <pugixml.hpp>
 
+#include <pugixml.hpp>
 #include <set>
 
 #include "aws/ec2_client.hpp"
@@ -102,18 +102,18 @@ TEST_F(Ec2MotoTest, LaunchWithPublicIpRootVolumeImdsV2AndTags) {
   EXPECT_EQ(counting_->count("DescribeImages"), 1);  // root device name of the AMI
   EXPECT_EQ(counting_->count("RunInstances"), 1);
 
-  auto volumes = moto_->Raw("ec2", "DescribeVolumes",
-                            {{"Filter.1.Name", "attachment.instance-id"},
-                             {"Filter.1.Value.1", in.id}},
-                            "2016-11-15");
+  auto volumes = moto_->Raw(
+      "ec2", "DescribeVolumes",
+      {{"Filter.1.Name", "attachment.instance-id"}, {"Filter.1.Value.1", in.id}}, "2016-11-15");
   ASSERT_TRUE(volumes.has_value()) << volumes.error().ToString();
   pugi::xml_document doc;
   doc.load_string(volumes->c_str());
   pugi::xml_node vol = doc.document_element().child("volumeSet").child("item");
   EXPECT_EQ(std::string(vol.child("size").text().as_string()), "64");
   EXPECT_EQ(std::string(vol.child("volumeType").text().as_string()), "gp3");
-  EXPECT_EQ(std::string(vol.child("attachmentSet").child("item").child("device").text().as_string()),
-            root_device_);
+  EXPECT_EQ(
+      std::string(vol.child("attachmentSet").child("item").child("device").text().as_string()),
+      root_device_);
   std::map<std::string, std::string> vol_tags;
   for (auto t : vol.child("tagSet").children("item")) {
     vol_tags[t.child("key").text().as_string()] = t.child("value").text().as_string();
@@ -229,8 +229,11 @@ TEST_F(Ec2MotoTest, PaginationOver2500Instances) {
   // RunInstances calls, and a page of 10 reservations -> 3 pages.
   for (int i = 0; i < 25; ++i) {
     auto r = moto_->Raw("ec2", "RunInstances",
-                        {{"ImageId", ami_}, {"InstanceType", "t3.micro"}, {"MinCount", "100"},
-                         {"MaxCount", "100"}, {"ClientToken", "bulk-" + std::to_string(i)},
+                        {{"ImageId", ami_},
+                         {"InstanceType", "t3.micro"},
+                         {"MinCount", "100"},
+                         {"MaxCount", "100"},
+                         {"ClientToken", "bulk-" + std::to_string(i)},
                          {"TagSpecification.1.ResourceType", "instance"},
                          {"TagSpecification.1.Tag.1.Key", "ccm:managed"},
                          {"TagSpecification.1.Tag.1.Value", "true"}},

@@ -4,55 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "aws/ec2_fake_transport.hpp"
+#include "aws/ec2_test_util.hpp"
 
 namespace ccm::aws {
 namespace {
-
-const AwsScope kScope{"", "eu-west-1"};
-
-std::string InstanceXml(const std::string& id, const std::string& state = "running") {
-  return "<item><instanceId>" + id + "</instanceId><instanceState><name>" + state +
-         "</name></instanceState><instanceType>c5.2xlarge</instanceType></item>";
-}
-
-// One reservation per id, as EC2 answers DescribeInstances.
-std::string DescribeXml(const std::vector<std::string>& ids, const std::string& next = "") {
-  std::string xml = "<DescribeInstancesResponse><reservationSet>";
-  for (const auto& id : ids) {
-    xml += "<item><reservationId>r-" + id + "</reservationId><instancesSet>" + InstanceXml(id) +
-           "</instancesSet></item>";
-  }
-  xml += "</reservationSet>";
-  if (!next.empty()) xml += "<nextToken>" + next + "</nextToken>";
-  return xml + "</DescribeInstancesResponse>";
-}
-
-std::string StateXml(const char* root, const std::vector<std::string>& ids, const char* state) {
-  std::string xml = std::string("<") + root + "><instancesSet>";
-  for (const auto& id : ids) {
-    xml += "<item><instanceId>" + id + "</instanceId><currentState><name>" + state +
-           "</name></currentState><previousState><name>running</name></previousState></item>";
-  }
-  return xml + "</instancesSet></" + root + ">";
-}
-
-std::vector<std::string> IdsOf(const QueryCall& call) {
-  std::vector<std::string> ids;
-  for (const auto& [k, v] : call.params) {
-    if (k.rfind("InstanceId.", 0) == 0) ids.push_back(v);
-  }
-  return ids;
-}
-
-std::vector<std::string> MakeIds(int n) {
-  std::vector<std::string> ids;
-  for (int i = 0; i < n; ++i) ids.push_back("i-" + std::to_string(100000 + i));
-  return ids;
-}
-
-Error AwsError(Code code, const std::string& provider_code, const std::string& message) {
-  return Error{code, message, provider_code, false, "req-1", {}};
-}
 
 LaunchSpec Spec() {
   LaunchSpec s;
@@ -70,11 +25,11 @@ TEST(Ec2ClientTest, RunInstancesLooksForTheTokenThenResolvesRootDeviceThenLaunch
   t.Reply("DescribeImages",
           "<DescribeImagesResponse><imagesSet><item><imageId>ami-1</imageId>"
           "<rootDeviceName>/dev/xvda</rootDeviceName></item></imagesSet></DescribeImagesResponse>");
-  t.Reply("RunInstances",
-          "<RunInstancesResponse><reservationId>r-9</reservationId><instancesSet>" +
-              InstanceXml("i-new", "pending") + "</instancesSet></RunInstancesResponse>");
+  t.Reply("RunInstances", "<RunInstancesResponse><reservationId>r-9</reservationId><instancesSet>" +
+                              InstanceXml("i-new", "pending") +
+                              "</instancesSet></RunInstancesResponse>");
   Ec2Client ec2(t);
-  auto r = ec2.RunInstances(kScope, Spec());
+  auto r = ec2.RunInstances(kTestScope, Spec());
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
   EXPECT_FALSE(r->reused);
   EXPECT_EQ(r->reservation_id, "r-9");
@@ -99,7 +54,7 @@ TEST(Ec2ClientTest, RunInstancesWithAKnownTokenReturnsTheSameInstancesAndLaunche
   ScriptedTransport t;
   t.Reply("DescribeInstances", DescribeXml({"i-old"}));
   Ec2Client ec2(t);
-  auto r = ec2.RunInstances(kScope, Spec());
+  auto r = ec2.RunInstances(kTestScope, Spec());
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
   EXPECT_TRUE(r->reused);
   EXPECT_EQ(r->reservation_id, "r-i-old");
@@ -112,7 +67,7 @@ TEST(Ec2ClientTest, InvalidSpecOrRegionSendsNothing) {
   Ec2Client ec2(t);
   LaunchSpec s = Spec();
   s.client_token.clear();
-  auto r = ec2.RunInstances(kScope, s);
+  auto r = ec2.RunInstances(kTestScope, s);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().field, "client_token");
   auto d = ec2.DescribeInstances(AwsScope{"", ""}, {});
@@ -128,7 +83,7 @@ TEST(Ec2ClientTest, LaunchErrorsKeepTheirCanonicalCode) {
   Ec2Client ec2(t);
   LaunchSpec s = Spec();
   s.root_device_name = "/dev/sda1";
-  auto r = ec2.RunInstances(kScope, s);
+  auto r = ec2.RunInstances(kTestScope, s);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, Code::kAborted);
   EXPECT_EQ(r.error().provider_code, "IdempotentParameterMismatch");
@@ -142,7 +97,7 @@ TEST(Ec2ClientTest, TerminateBatchesAThousandIdsPerCall) {
   });
   Ec2Client ec2(t);
   auto ids = MakeIds(2500);
-  auto r = ec2.TerminateInstances(kScope, ids);
+  auto r = ec2.TerminateInstances(kTestScope, ids);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->size(), 2500u);
   auto calls = t.calls("TerminateInstances");
@@ -158,11 +113,11 @@ TEST(Ec2ClientTest, StartAndNoIdsMeansNoCall) {
   ScriptedTransport t;
   t.Reply("StartInstances", StateXml("StartInstancesResponse", {"i-1"}, "pending"));
   Ec2Client ec2(t);
-  auto none = ec2.StartInstances(kScope, {});
+  auto none = ec2.StartInstances(kTestScope, {});
   ASSERT_TRUE(none.has_value());
   EXPECT_TRUE(none->empty());
   EXPECT_TRUE(t.calls().empty());
-  auto r = ec2.StartInstances(kScope, {"i-1"});
+  auto r = ec2.StartInstances(kTestScope, {"i-1"});
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->at(0).current_state, "pending");
 }
@@ -173,7 +128,7 @@ TEST(Ec2ClientTest, HibernateFallsBackToAPlainStop) {
                                    "not configured for hibernation"));
   t.Reply("StopInstances", StateXml("StopInstancesResponse", {"i-1"}, "stopping"));
   Ec2Client ec2(t);
-  auto r = ec2.StopInstances(kScope, {"i-1"}, /*hibernate=*/true);
+  auto r = ec2.StopInstances(kTestScope, {"i-1"}, /*hibernate=*/true);
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
   EXPECT_TRUE(r->hibernate_fell_back);
   EXPECT_EQ(r->changes.at(0).current_state, "stopping");
@@ -188,133 +143,10 @@ TEST(Ec2ClientTest, OtherStopErrorsDoNotFallBack) {
   t.Fail("StopInstances",
          AwsError(Code::kFailedPrecondition, "IncorrectInstanceState", "not running"));
   Ec2Client ec2(t);
-  auto r = ec2.StopInstances(kScope, {"i-1"}, true);
+  auto r = ec2.StopInstances(kTestScope, {"i-1"}, true);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, Code::kFailedPrecondition);
   EXPECT_EQ(t.calls("StopInstances").size(), 1u);
-}
-
-TEST(Ec2ClientTest, DescribeFollowsEveryNextToken) {
-  ScriptedTransport t;
-  t.On("DescribeInstances", [](const QueryCall& c) -> Result<std::string> {
-    std::string token = Param(c, "NextToken");
-    if (token.empty()) return DescribeXml({"i-1", "i-2"}, "p2");
-    if (token == "p2") return DescribeXml({"i-3"}, "p3");
-    return DescribeXml({"i-4"});
-  });
-  Ec2Client ec2(t);
-  auto r = ec2.DescribeInstances(kScope, {{"tag:ccm:managed", {"true"}}});
-  ASSERT_TRUE(r.has_value());
-  ASSERT_EQ(r->size(), 4u);
-  EXPECT_EQ(r->back().id, "i-4");
-  auto calls = t.calls();
-  ASSERT_EQ(calls.size(), 3u);
-  for (const auto& c : calls) {
-    EXPECT_EQ(Param(c, "MaxResults"), "1000");
-    EXPECT_EQ(Param(c, "Filter.1.Name"), "tag:ccm:managed");
-  }
-  EXPECT_EQ(Param(calls[2], "NextToken"), "p3");
-}
-
-TEST(Ec2ClientTest, ARepeatedNextTokenStopsTheLoop) {
-  ScriptedTransport t;
-  t.On("DescribeInstances", [](const QueryCall&) -> Result<std::string> {
-    return DescribeXml({"i-1"}, "same");
-  });
-  Ec2Client ec2(t);
-  auto r = ec2.DescribeInstances(kScope, {});
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, Code::kInternal);
-  EXPECT_EQ(t.calls().size(), 2u);
-}
-
-TEST(Ec2ClientTest, ExplicitIdsDropTheIdsEc2NamesAsMissing) {
-  ScriptedTransport t;
-  t.Fail("DescribeInstances", AwsError(Code::kNotFound, "InvalidInstanceID.NotFound",
-                                       "The instance ID 'i-2' does not exist"));
-  t.Reply("DescribeInstances", DescribeXml({"i-1", "i-3"}));
-  Ec2Client ec2(t);
-  auto r = ec2.DescribeInstancesById(kScope, {"i-1", "i-2", "i-3"});
-  ASSERT_TRUE(r.has_value()) << r.error().ToString();
-  EXPECT_EQ(r->instances.size(), 2u);
-  EXPECT_EQ(r->missing_ids, std::vector<std::string>{"i-2"});
-  auto calls = t.calls();
-  ASSERT_EQ(calls.size(), 2u);
-  EXPECT_EQ(IdsOf(calls[1]), (std::vector<std::string>{"i-1", "i-3"}));
-  EXPECT_FALSE(HasParam(calls[0], "MaxResults"));  // EC2 refuses it with explicit ids
-}
-
-TEST(Ec2ClientTest, ExplicitIdsFallBackToOneCallPerIdWhenTheMessageNamesNone) {
-  ScriptedTransport t;
-  t.On("DescribeInstances", [](const QueryCall& c) -> Result<std::string> {
-    auto ids = IdsOf(c);
-    if (ids.size() > 1 || ids[0] == "i-gone") {
-      return tl::unexpected<Error>(
-          AwsError(Code::kNotFound, "InvalidInstanceID.NotFound", "some do not exist"));
-    }
-    return DescribeXml(ids);
-  });
-  Ec2Client ec2(t);
-  auto r = ec2.DescribeInstancesById(kScope, {"i-1", "i-gone", "i-3"});
-  ASSERT_TRUE(r.has_value()) << r.error().ToString();
-  EXPECT_EQ(r->instances.size(), 2u);
-  EXPECT_EQ(r->missing_ids, std::vector<std::string>{"i-gone"});
-  EXPECT_EQ(t.calls().size(), 4u);  // the batch, then one per id
-}
-
-TEST(Ec2ClientTest, ExplicitIdsOtherErrorsFail) {
-  ScriptedTransport t;
-  t.Fail("DescribeInstances", AwsError(Code::kPermissionDenied, "UnauthorizedOperation", "no"));
-  Ec2Client ec2(t);
-  auto r = ec2.DescribeInstancesById(kScope, {"i-1"});
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, Code::kPermissionDenied);
-}
-
-TEST(Ec2ClientTest, StatusAsksAtMostAHundredIdsPerCall) {
-  ScriptedTransport t;
-  t.On("DescribeInstanceStatus", [](const QueryCall& c) -> Result<std::string> {
-    std::string xml = "<DescribeInstanceStatusResponse><instanceStatusSet>";
-    for (const auto& id : IdsOf(c)) {
-      xml += "<item><instanceId>" + id + "</instanceId><instanceState><name>running</name>"
-             "</instanceState><instanceStatus><status>ok</status></instanceStatus>"
-             "<systemStatus><status>ok</status></systemStatus></item>";
-    }
-    return xml + "</instanceStatusSet></DescribeInstanceStatusResponse>";
-  });
-  Ec2Client ec2(t);
-  auto r = ec2.DescribeInstanceStatus(kScope, MakeIds(250));
-  ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(r->statuses.size(), 250u);
-  EXPECT_EQ(r->statuses[0].instance_check, "ok");
-  auto calls = t.calls();
-  ASSERT_EQ(calls.size(), 3u);
-  EXPECT_EQ(IdsOf(calls[0]).size(), 100u);
-  EXPECT_EQ(IdsOf(calls[2]).size(), 50u);
-  for (const auto& c : calls) {
-    EXPECT_EQ(Param(c, "IncludeAllInstances"), "true");
-    EXPECT_FALSE(HasParam(c, "MaxResults"));
-  }
-}
-
-TEST(Ec2ClientTest, StatusOfEveryInstanceIsPaged) {
-  ScriptedTransport t;
-  t.Reply("DescribeInstanceStatus",
-          "<DescribeInstanceStatusResponse><instanceStatusSet><item><instanceId>i-1</instanceId>"
-          "</item></instanceStatusSet><nextToken>n</nextToken></DescribeInstanceStatusResponse>");
-  t.Reply("DescribeInstanceStatus",
-          "<DescribeInstanceStatusResponse><instanceStatusSet><item><instanceId>i-2</instanceId>"
-          "</item></instanceStatusSet></DescribeInstanceStatusResponse>");
-  Ec2ClientOptions options;
-  options.page_size = 200;
-  Ec2Client ec2(t, options);
-  auto r = ec2.DescribeInstanceStatus(kScope, {});
-  ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(r->statuses.size(), 2u);
-  auto calls = t.calls();
-  ASSERT_EQ(calls.size(), 2u);
-  EXPECT_EQ(Param(calls[0], "MaxResults"), "200");
-  EXPECT_EQ(Param(calls[1], "NextToken"), "n");
 }
 
 TEST(Ec2ClientTest, TagsAreBatchedAndEncoded) {
@@ -324,17 +156,17 @@ TEST(Ec2ClientTest, TagsAreBatchedAndEncoded) {
   });
   t.Reply("DeleteTags", "<DeleteTagsResponse><return>true</return></DeleteTagsResponse>");
   Ec2Client ec2(t);
-  ASSERT_TRUE(ec2.CreateTags(kScope, MakeIds(1001), {{"owner", "ann"}, {"Name", "w"}}));
+  ASSERT_TRUE(ec2.CreateTags(kTestScope, MakeIds(1001), {{"owner", "ann"}, {"Name", "w"}}));
   auto create = t.calls("CreateTags");
   ASSERT_EQ(create.size(), 2u);
   EXPECT_EQ(Param(create[1], "ResourceId.1"), "i-101000");
   EXPECT_EQ(Param(create[0], "Tag.1.Key"), "Name");
   EXPECT_EQ(Param(create[0], "Tag.2.Value"), "ann");
-  ASSERT_TRUE(ec2.DeleteTags(kScope, {"i-1"}, {"owner"}));
+  ASSERT_TRUE(ec2.DeleteTags(kTestScope, {"i-1"}, {"owner"}));
   EXPECT_EQ(Param(t.calls("DeleteTags")[0], "Tag.1.Key"), "owner");
   EXPECT_FALSE(HasParam(t.calls("DeleteTags")[0], "Tag.1.Value"));
-  EXPECT_EQ(ec2.CreateTags(kScope, {"i-1"}, {}).error().field, "tags");
-  EXPECT_EQ(ec2.DeleteTags(kScope, {"i-1"}, {}).error().field, "keys");
+  EXPECT_EQ(ec2.CreateTags(kTestScope, {"i-1"}, {}).error().field, "tags");
+  EXPECT_EQ(ec2.DeleteTags(kTestScope, {"i-1"}, {}).error().field, "keys");
 }
 
 TEST(Ec2ClientTest, ImagesByNameAndOwner) {
@@ -343,14 +175,14 @@ TEST(Ec2ClientTest, ImagesByNameAndOwner) {
           "<DescribeImagesResponse><imagesSet><item><imageId>ami-7</imageId><name>cml-2.9</name>"
           "</item></imagesSet></DescribeImagesResponse>");
   Ec2Client ec2(t);
-  auto r = ec2.DescribeImages(kScope, ImageQuery{{}, {"cml-*"}, {"self"}});
+  auto r = ec2.DescribeImages(kTestScope, ImageQuery{{}, {"cml-*"}, {"self"}});
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->at(0).id, "ami-7");
   auto c = t.calls()[0];
   EXPECT_EQ(Param(c, "Owner.1"), "self");
   EXPECT_EQ(Param(c, "Filter.1.Name"), "name");
   EXPECT_EQ(Param(c, "Filter.1.Value.1"), "cml-*");
-  EXPECT_EQ(ec2.DescribeImages(kScope, ImageQuery{}).error().field, "image_query");
+  EXPECT_EQ(ec2.DescribeImages(kTestScope, ImageQuery{}).error().field, "image_query");
 }
 
 TEST(Ec2ClientTest, MonitorAndUnmonitor) {
@@ -364,10 +196,10 @@ TEST(Ec2ClientTest, MonitorAndUnmonitor) {
           "<monitoring><state>disabling</state></monitoring></item></instancesSet>"
           "</UnmonitorInstancesResponse>");
   Ec2Client ec2(t);
-  auto on = ec2.MonitorInstances(kScope, {"i-1"});
+  auto on = ec2.MonitorInstances(kTestScope, {"i-1"});
   ASSERT_TRUE(on.has_value());
   EXPECT_EQ(on->at(0).monitoring_state, "pending");
-  auto off = ec2.UnmonitorInstances(kScope, {"i-1"});
+  auto off = ec2.UnmonitorInstances(kTestScope, {"i-1"});
   ASSERT_TRUE(off.has_value());
   EXPECT_EQ(off->at(0).monitoring_state, "disabling");
   EXPECT_EQ(Param(t.calls()[0], "InstanceId.1"), "i-1");
@@ -396,7 +228,7 @@ TEST(Ec2ClientTest, PreflightClassifiesEveryAction) {
   Ec2Client ec2(t);
   PreflightTargets targets;
   targets.instance_id = "i-real";
-  auto r = ec2.CheckPermissions(kScope, targets);
+  auto r = ec2.CheckPermissions(kTestScope, targets);
   ASSERT_TRUE(r.has_value());
   ASSERT_EQ(r->size(), Ec2Actions().size());
   for (const auto& check : *r) {

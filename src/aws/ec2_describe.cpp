@@ -22,10 +22,10 @@ bool HasIds(const Params& params) {
 // Fetches a batch of explicit ids. When EC2 says some do not exist, the ids its message names are
 // recorded as missing and the rest is asked again; when it names none, each id is asked alone.
 template <typename T>
-Status FetchSkippingMissing(const std::vector<std::string>& batch,
-                            const std::function<Result<std::vector<T>>(
-                                const std::vector<std::string>&)>& fetch,
-                            std::vector<T>& out, std::vector<std::string>& missing) {
+Status FetchSkippingMissing(
+    const std::vector<std::string>& batch,
+    const std::function<Result<std::vector<T>>(const std::vector<std::string>&)>& fetch,
+    std::vector<T>& out, std::vector<std::string>& missing) {
   std::vector<std::string> remaining = batch;
   while (!remaining.empty()) {
     auto got = fetch(remaining);

@@ -30,7 +30,8 @@ std::string MotoEc2::Start() {
   TransportOptions options;
   options.endpoint_url = endpoint_;
   transport_ = MakeQueryTransport(
-      options, [this](const std::string& account) { return Result<Credentials>(credentials(account)); },
+      options,
+      [this](const std::string& account) { return Result<Credentials>(credentials(account)); },
       SystemClock::Instance());
   return CreateUsers();
 }
@@ -59,13 +60,12 @@ std::string MotoEc2::CreateUsers() {
     credentials_[kRestricted] = *restricted;
   }
   // Signed as the admin: from here on moto checks every signature.
-  const std::string deny =
-      R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny",)"
-      R"("Action":"ec2:TerminateInstances","Resource":"*"}]})";
-  auto put = Raw("iam", "PutUserPolicy",
-                 {{"UserName", "ccm-restricted"}, {"PolicyName", "no-terminate"},
-                  {"PolicyDocument", deny}},
-                 kIamVersion);
+  const std::string deny = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny",)"
+                           R"("Action":"ec2:TerminateInstances","Resource":"*"}]})";
+  auto put = Raw(
+      "iam", "PutUserPolicy",
+      {{"UserName", "ccm-restricted"}, {"PolicyName", "no-terminate"}, {"PolicyDocument", deny}},
+      kIamVersion);
   if (!put) return "PutUserPolicy (deny terminate): " + put.error().ToString();
   return "";
 }
@@ -77,21 +77,25 @@ Result<std::string> MotoEc2::Raw(const std::string& service, const std::string& 
 }
 
 Result<std::pair<std::string, std::string>> MotoEc2::DefaultSubnetAndGroup() {
-  auto subnets = Raw("ec2", "DescribeSubnets",
-                     {{"Filter.1.Name", "default-for-az"}, {"Filter.1.Value.1", "true"}},
-                     "2016-11-15");
+  auto subnets =
+      Raw("ec2", "DescribeSubnets",
+          {{"Filter.1.Name", "default-for-az"}, {"Filter.1.Value.1", "true"}}, "2016-11-15");
   if (!subnets) return Fail(subnets.error());
-  auto groups = Raw("ec2", "DescribeSecurityGroups",
-                    {{"Filter.1.Name", "group-name"}, {"Filter.1.Value.1", "default"}},
-                    "2016-11-15");
+  auto groups =
+      Raw("ec2", "DescribeSecurityGroups",
+          {{"Filter.1.Name", "group-name"}, {"Filter.1.Value.1", "default"}}, "2016-11-15");
   if (!groups) return Fail(groups.error());
   pugi::xml_document s, g;
   s.load_string(subnets->c_str());
   g.load_string(groups->c_str());
-  std::string subnet = s.document_element().child("subnetSet").child("item")
-                           .child("subnetId").text().as_string();
-  std::string group = g.document_element().child("securityGroupInfo").child("item")
-                          .child("groupId").text().as_string();
+  std::string subnet =
+      s.document_element().child("subnetSet").child("item").child("subnetId").text().as_string();
+  std::string group = g.document_element()
+                          .child("securityGroupInfo")
+                          .child("item")
+                          .child("groupId")
+                          .text()
+                          .as_string();
   if (subnet.empty() || group.empty()) {
     return MakeError(Code::kNotFound, "moto has no default subnet or security group");
   }
@@ -99,10 +103,10 @@ Result<std::pair<std::string, std::string>> MotoEc2::DefaultSubnetAndGroup() {
 }
 
 Result<std::pair<std::string, std::string>> MotoEc2::SomeAmi() {
-  auto xml = Raw("ec2", "DescribeImages",
-                 {{"Owner.1", "amazon"}, {"Filter.1.Name", "architecture"},
-                  {"Filter.1.Value.1", "x86_64"}},
-                 "2016-11-15");
+  auto xml = Raw(
+      "ec2", "DescribeImages",
+      {{"Owner.1", "amazon"}, {"Filter.1.Name", "architecture"}, {"Filter.1.Value.1", "x86_64"}},
+      "2016-11-15");
   if (!xml) return Fail(xml.error());
   pugi::xml_document doc;
   doc.load_string(xml->c_str());

@@ -112,8 +112,7 @@ Status ValidateIds(std::string_view field, const std::vector<std::string>& ids) 
 }
 
 Status ValidateLaunchSpec(const LaunchSpec& spec) {
-  if (spec.client_token.empty() || spec.client_token.size() > 64 ||
-      !Printable(spec.client_token)) {
+  if (spec.client_token.empty() || spec.client_token.size() > 64 || !Printable(spec.client_token)) {
     return InvalidArgument("client_token", "required, 1 to 64 printable ASCII characters");
   }
   if (spec.worker_id.empty() || spec.worker_id.size() > kMaxTagValue) {

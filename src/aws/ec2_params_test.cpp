@@ -9,9 +9,7 @@
 namespace ccm::aws::ec2 {
 namespace {
 
-std::multimap<std::string, std::string> AsMap(const Params& p) {
-  return {p.begin(), p.end()};
-}
+std::multimap<std::string, std::string> AsMap(const Params& p) { return {p.begin(), p.end()}; }
 
 std::string Get(const Params& p, const std::string& key) {
   for (const auto& [k, v] : p) {
@@ -112,7 +110,10 @@ TEST(Ec2ParamsTest, ValidationNamesTheField) {
       {[](LaunchSpec& s) { s.instance_type.clear(); }, "instance_type"},
       {[](LaunchSpec& s) { s.count = 0; }, "count"},
       {[](LaunchSpec& s) { s.root_volume_gib = 20000; }, "root_volume_gib"},
-      {[](LaunchSpec& s) { s.security_group_ids = {"sg-1", "sg-1"}; }, "security_group_ids"},
+      {[](LaunchSpec& s) {
+         s.security_group_ids = {"sg-1", "sg-1"};
+       },
+       "security_group_ids"},
       {[](LaunchSpec& s) { s.tags["aws:cloudformation"] = "x"; }, "tags"},
       {[](LaunchSpec& s) { s.tags[kTagManaged] = "false"; }, "tags"},
       {[](LaunchSpec& s) { s.tags["k"] = std::string(257, 'v'); }, "tags"},

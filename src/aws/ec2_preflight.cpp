@@ -52,7 +52,7 @@ Params PreflightParams(const std::string& action, const PreflightTargets& t) {
 
 const std::vector<std::string>& Ec2Actions() {
   static const std::vector<std::string> kActions = {
-      "DescribeInstances", "DescribeInstanceStatus", "DescribeImages",   "RunInstances",
+      "DescribeInstances", "DescribeInstanceStatus", "DescribeImages",     "RunInstances",
       "StartInstances",    "StopInstances",          "TerminateInstances", "CreateTags",
       "DeleteTags",        "MonitorInstances",       "UnmonitorInstances"};
   return kActions;

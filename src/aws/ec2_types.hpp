@@ -36,7 +36,7 @@ struct Filter {
 struct Instance {
   std::string id;
   std::string reservation_id;
-  std::string state;  // pending|running|shutting-down|terminated|stopping|stopped
+  std::string state;         // pending|running|shutting-down|terminated|stopping|stopped
   std::string state_reason;  // stateReason message, e.g. why it stopped
   std::string instance_type;
   std::string image_id;
@@ -75,7 +75,7 @@ struct LaunchSpec {
   int root_volume_gib = 0;        // 0 = the AMI's size; else a gp3 root volume of this size
   // The AMI's root device name; looked up with DescribeImages when empty and a size is set.
   std::string root_device_name;
-  Tags tags;  // added to instance and volumes, after the ccm:* tags are set
+  Tags tags;      // added to instance and volumes, after the ccm:* tags are set
   int count = 1;  // MinCount = MaxCount
 };
 
@@ -107,9 +107,9 @@ struct InstancesById {
 struct InstanceStatus {
   std::string instance_id;
   std::string availability_zone;
-  std::string state;            // instance state name
-  std::string instance_check;   // ok|impaired|initializing|insufficient-data|not-applicable
-  std::string system_check;     // same values
+  std::string state;           // instance state name
+  std::string instance_check;  // ok|impaired|initializing|insufficient-data|not-applicable
+  std::string system_check;    // same values
 };
 
 struct InstanceStatusReport {

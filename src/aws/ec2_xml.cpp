@@ -1,7 +1,6 @@
 #include "aws/ec2_xml.hpp"
 
 #include <cctype>
-
 #include <pugixml.hpp>
 
 namespace ccm::aws::ec2 {
@@ -15,8 +14,8 @@ std::string Text(const pugi::xml_node& node, const char* child) {
 Result<pugi::xml_node> Root(pugi::xml_document& doc, std::string_view xml, const char* root) {
   pugi::xml_parse_result parsed = doc.load_buffer(xml.data(), xml.size());
   if (!parsed) {
-    return MakeError(Code::kInternal, std::string("EC2 answer is not XML: ") +
-                                          parsed.description());
+    return MakeError(Code::kInternal,
+                     std::string("EC2 answer is not XML: ") + parsed.description());
   }
   pugi::xml_node node = root ? doc.child(root) : doc.document_element();
   if (!node) {
@@ -183,8 +182,8 @@ std::vector<std::string> IdsInMessage(std::string_view message) {
   size_t pos = 0;
   while ((pos = message.find("i-", pos)) != std::string_view::npos) {
     // An id starts a word: "i-" inside another token ("bi-annual") is not one.
-    bool starts_word = pos == 0 || message[pos - 1] == '\'' || message[pos - 1] == ' ' ||
-                       message[pos - 1] == ',';
+    bool starts_word =
+        pos == 0 || message[pos - 1] == '\'' || message[pos - 1] == ' ' || message[pos - 1] == ',';
     size_t end = pos + 2;
     while (end < message.size() && std::isxdigit(static_cast<unsigned char>(message[end]))) ++end;
     if (starts_word && end > pos + 2) ids.emplace_back(message.substr(pos, end - pos));

@@ -152,8 +152,7 @@ TEST(Ec2XmlTest, RunInstancesTakesGroupsFromThePrimaryInterfaceWhenTheInstanceHa
   EXPECT_EQ(r->instances[0].id, "i-f6db368526580a13b");
   EXPECT_EQ(r->instances[0].reservation_id, "r-8fe4fa7c0795c20c8");
   EXPECT_EQ(r->instances[0].state, "pending");
-  EXPECT_EQ(r->instances[0].security_group_ids,
-            std::vector<std::string>{"sg-eb1a9b5d57d4e3e44"});
+  EXPECT_EQ(r->instances[0].security_group_ids, std::vector<std::string>{"sg-eb1a9b5d57d4e3e44"});
   EXPECT_EQ(r->instances[0].tags.at("ccm:worker-id"), "w-1");
   EXPECT_FALSE(r.value().reused);
 }
@@ -165,7 +164,8 @@ TEST(Ec2XmlTest, RunInstancesWithoutInstancesIsAnError) {
 }
 
 TEST(Ec2XmlTest, StateChangesOfStopStartTerminate) {
-  constexpr char kXml[] = R"(<StopInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+  constexpr char kXml[] =
+      R"(<StopInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
     <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>
     <instancesSet>
       <item><instanceId>i-1</instanceId>
@@ -185,7 +185,8 @@ TEST(Ec2XmlTest, StateChangesOfStopStartTerminate) {
 }
 
 TEST(Ec2XmlTest, InstanceStatusChecks) {
-  constexpr char kXml[] = R"(<DescribeInstanceStatusResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+  constexpr char kXml[] =
+      R"(<DescribeInstanceStatusResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
     <requestId>3be1508e-c444-4fef-89cc-0b1223c4f02fEXAMPLE</requestId>
     <instanceStatusSet>
       <item><instanceId>i-1</instanceId><availabilityZone>us-east-1d</availabilityZone>
@@ -214,7 +215,8 @@ TEST(Ec2XmlTest, InstanceStatusChecks) {
 }
 
 TEST(Ec2XmlTest, ImagesWithRootDeviceAndOwner) {
-  constexpr char kXml[] = R"(<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15">
+  constexpr char kXml[] =
+      R"(<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15">
     <imagesSet><item>
       <blockDeviceMapping><item><deviceName>/dev/sda1</deviceName>
         <ebs><volumeSize>15</volumeSize></ebs></item></blockDeviceMapping>
@@ -245,7 +247,8 @@ TEST(Ec2XmlTest, ImagesWithRootDeviceAndOwner) {
 }
 
 TEST(Ec2XmlTest, MonitoringStates) {
-  constexpr char kXml[] = R"(<MonitorInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+  constexpr char kXml[] =
+      R"(<MonitorInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
     <requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>
     <instancesSet>
       <item><instanceId>i-1</instanceId><monitoring><state>pending</state></monitoring></item>

@@ -31,8 +31,8 @@ const char* Word(aws::Permission p) {
 
 // Flags first, then the worker settings of the region, then (for the instance) any ccm-managed
 // instance: EC2 checks some ids exist before it answers a dry run.
-aws::PreflightTargets Targets(const CheckFlags& f, const config::Settings& s,
-                              aws::Ec2Api& ec2, const aws::AwsScope& scope) {
+aws::PreflightTargets Targets(const CheckFlags& f, const config::Settings& s, aws::Ec2Api& ec2,
+                              const aws::AwsScope& scope) {
   aws::PreflightTargets t;
   const std::string& region = scope.region;
   t.image_id = !f.image_id.empty() ? f.image_id : config::AmiFor(s, region).ami_id;

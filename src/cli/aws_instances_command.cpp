@@ -38,8 +38,8 @@ void Print(std::vector<aws::Instance> instances, const aws::InstanceStatusReport
   std::sort(instances.begin(), instances.end(), [](const auto& a, const auto& b) {
     return std::make_pair(a.Name(), a.id) < std::make_pair(b.Name(), b.id);
   });
-  TextTable table({"ID", "NAME", "TYPE", "STATE", "CHECKS", "PRIVATE IP", "PUBLIC IP", "AMI",
-                   "LAUNCHED"});
+  TextTable table(
+      {"ID", "NAME", "TYPE", "STATE", "CHECKS", "PRIVATE IP", "PUBLIC IP", "AMI", "LAUNCHED"});
   for (const auto& in : instances) {
     auto it = status.find(in.id);
     table.AddRow({in.id, in.Name(), in.instance_type, in.state,
