@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli/commands.hpp"
@@ -63,26 +64,27 @@ void PrintLabs(const std::vector<cml::Lab>& labs) {
   }
 }
 
-// The authenticated part: health, stats, licence, labs. Returns the exit code.
-int ProbeWithLogin(cml::CmlClient& client, const cml::CmlTarget& target) {
-  if (auto login = client.EnsureLogin(target); !login) {
-    std::cout << "login:     refused\n";
-    std::cerr << "ccm cml probe: login failed: " << login.error().message << "\n";
-    return IsTransport(login.error()) ? kExitUnreachable : kExitLogin;
-  }
-  std::cout << "login:     ok (" << target.username << ")\n";
-  int code = kExitOk;
-  auto fail = [&code](const char* what, const Error& e) {
+// Prints a failed step and remembers that a call failed.
+class Failures {
+ public:
+  void Add(const char* what, const Error& e) {
     std::cout << what << "(failed)\n";
     std::cerr << "ccm cml probe: " << e.message << "\n";
-    code = kExitCallFailed;
-  };
+    failed_ = true;
+  }
+  int ExitCode() const { return failed_ ? kExitCallFailed : kExitOk; }
+
+ private:
+  bool failed_ = false;
+};
+
+void PrintSystem(cml::CmlClient& client, const cml::CmlTarget& target, Failures& failures) {
   if (auto h = client.GetSystemHealth(target)) {
     std::cout << "health:    " << (h->valid ? "valid" : "INVALID") << " (controller "
               << (h->controller_valid ? "valid" : "invalid") << ", " << h->computes.size()
               << " compute(s), licensed " << (h->is_licensed ? "yes" : "no") << ")\n";
   } else {
-    fail("health:    ", h.error());
+    failures.Add("health:    ", h.error());
   }
   if (auto s = client.GetSystemStats(target)) {
     std::cout << "stats:     cpu " << s->cpu_percent << "% of " << s->cpu_count << ", memory "
@@ -90,7 +92,7 @@ int ProbeWithLogin(cml::CmlClient& client, const cml::CmlTarget& target) {
               << GiB(s->disk_used) << "/" << GiB(s->disk_total) << " GiB, running nodes "
               << s->running_nodes << ", allocated cpus " << s->allocated_cpus << "\n";
   } else {
-    fail("stats:     ", s.error());
+    failures.Add("stats:     ", s.error());
   }
   if (auto l = client.GetLicensing(target)) {
     std::cout << "licence:   registration " << l->registration_status << ", authorization "
@@ -99,12 +101,15 @@ int ProbeWithLogin(cml::CmlClient& client, const cml::CmlTarget& target) {
     if (!l->authorization_expires.empty()) std::cout << ", expires " << l->authorization_expires;
     std::cout << "\n";
   } else {
-    fail("licence:   ", l.error());
+    failures.Add("licence:   ", l.error());
   }
+}
+
+void PrintAllLabs(cml::CmlClient& client, const cml::CmlTarget& target, Failures& failures) {
   auto ids = client.ListLabIds(target);
   if (!ids) {
-    fail("labs:      ", ids.error());
-    return code;
+    failures.Add("labs:      ", ids.error());
+    return;
   }
   std::vector<cml::Lab> labs;
   for (const std::string& id : *ids) {
@@ -112,14 +117,28 @@ int ProbeWithLogin(cml::CmlClient& client, const cml::CmlTarget& target) {
     if (lab) {
       labs.push_back(std::move(*lab));
     } else if (lab.error().code != Code::kNotFound) {  // deleted meanwhile: skip
-      fail("lab:       ", lab.error());
+      failures.Add("lab:       ", lab.error());
     }
   }
   PrintLabs(labs);
-  return code;
 }
 
-int RunProbe(const ProbeArgs& args) {
+// The authenticated part: health, stats, licence, labs. Returns the exit code.
+int ProbeWithLogin(cml::CmlClient& client, const cml::CmlTarget& target) {
+  if (auto login = client.EnsureLogin(target); !login) {
+    std::cout << "login:     refused\n";
+    std::cerr << "ccm cml probe: login failed: " << login.error().message << "\n";
+    return IsTransport(login.error()) ? kExitUnreachable : kExitLogin;
+  }
+  std::cout << "login:     ok (" << target.username << ")\n";
+  Failures failures;
+  PrintSystem(client, target, failures);
+  PrintAllLabs(client, target, failures);
+  return failures.ExitCode();
+}
+
+// The target from the flags; nullopt (after saying why) when the password file is unreadable.
+std::optional<cml::CmlTarget> MakeTarget(const ProbeArgs& args) {
   cml::CmlTarget target;
   target.worker_id = "cli";
   target.endpoint = args.endpoint;
@@ -132,10 +151,17 @@ int RunProbe(const ProbeArgs& args) {
     if (args.password_file.empty() || !ReadPassword(args.password_file, &target.password)) {
       std::cerr << "ccm cml probe: --password-file: cannot read '" << args.password_file
                 << "' (needed with --username)\n";
-      return kExitUsage;
+      return std::nullopt;
     }
     log::RegisterSecret(target.password);
   }
+  return target;
+}
+
+int RunProbe(const ProbeArgs& args) {
+  std::optional<cml::CmlTarget> made = MakeTarget(args);
+  if (!made) return kExitUsage;
+  const cml::CmlTarget& target = *made;
   cml::CmlClientOptions options;
   options.connect_timeout =
       std::chrono::milliseconds(static_cast<int64_t>(args.connect_timeout * 1000));
