@@ -40,7 +40,7 @@ std::optional<TimePoint> ParseTime(std::string_view text) {
   std::chrono::minutes offset{0};
   if (!s.empty() && (s.back() == 'Z' || s.back() == 'z')) {
     s.pop_back();
-  } else if (s.size() > 25 && (s[s.size() - 6] == '+' || s[s.size() - 6] == '-') &&
+  } else if (s.size() >= 25 && (s[s.size() - 6] == '+' || s[s.size() - 6] == '-') &&
              s[s.size() - 3] == ':') {
     std::string off = s.substr(s.size() - 6);
     int hh = 0, mm = 0;

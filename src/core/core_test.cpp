@@ -46,6 +46,9 @@ TEST(Clock, FormatAndParseRoundTrip) {
   ASSERT_TRUE(offset);
   EXPECT_EQ(*offset, t);
   EXPECT_TRUE(ParseTime("2026-11-18 11:06:40"));
+  auto no_fraction = ParseTime("2024-01-01T10:00:00+05:00");  // 25 characters
+  ASSERT_TRUE(no_fraction);
+  EXPECT_EQ(FormatTime(*no_fraction), "2024-01-01T05:00:00.000Z");
   EXPECT_FALSE(ParseTime("yesterday"));
   EXPECT_NEAR(ToUnixSeconds(FromUnixSeconds(1.5e9 + 0.25)), 1.5e9 + 0.25, 1e-6);
 }
