@@ -76,8 +76,8 @@ Status WriteTokenFile(const std::string& path, const std::string& token) {
 
 }  // namespace
 
-Result<SandboxToken> EnsureSandboxAdminToken(store::TokenStore& tokens,
-                                             const std::string& data_dir, Clock& clock) {
+Result<SandboxToken> EnsureSandboxAdminToken(store::TokenStore& tokens, const std::string& data_dir,
+                                             Clock& clock) {
   SandboxToken out;
   out.path = (std::filesystem::path(data_dir) / kSandboxTokenFile).string();
   const TimePoint now = clock.Now();

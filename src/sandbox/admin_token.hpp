@@ -25,7 +25,7 @@ struct SandboxToken {
   bool created = false;
 };
 
-Result<SandboxToken> EnsureSandboxAdminToken(store::TokenStore& tokens,
-                                             const std::string& data_dir, Clock& clock);
+Result<SandboxToken> EnsureSandboxAdminToken(store::TokenStore& tokens, const std::string& data_dir,
+                                             Clock& clock);
 
 }  // namespace ccm::sandbox

@@ -126,10 +126,9 @@ TEST_F(AdminTokenTest, UnwritableDirectoryIsAnError) {
 TEST(SandboxRegions, AllowedRegionsThenAccountRegions) {
   config::Settings s;
   s.aws_allowed_regions = {"us-east-1", "eu-west-1"};
-  s.aws_accounts["lab"] = config::AwsAccount{"arn:aws:iam::123456789012:role/x", "",
-                                             {"eu-west-1", "ap-south-1"}};
-  EXPECT_EQ(SandboxRegions(s),
-            (std::vector<std::string>{"us-east-1", "eu-west-1", "ap-south-1"}));
+  s.aws_accounts["lab"] =
+      config::AwsAccount{"arn:aws:iam::123456789012:role/x", "", {"eu-west-1", "ap-south-1"}};
+  EXPECT_EQ(SandboxRegions(s), (std::vector<std::string>{"us-east-1", "eu-west-1", "ap-south-1"}));
 }
 
 TEST(SandboxApply, PointsEverythingAtThePeers) {
@@ -138,8 +137,9 @@ TEST(SandboxApply, PointsEverythingAtThePeers) {
   s.aws_access_key_id = "AKIAREALKEY000000000";
   s.aws_profile = "prod";
   s.cml_license_check_on_startup = true;
-  SandboxPeers peers{"http://127.0.0.1:5000", "http://127.0.0.1:5001", "/tmp/ca.crt", "admin",
-                     "sim-password", "/tmp"};
+  SandboxPeers peers{"http://127.0.0.1:5000", "http://127.0.0.1:5001",
+                     "/tmp/ca.crt",           "admin",
+                     "sim-password",          "/tmp"};
   ApplyPeers(peers, s);
   EXPECT_EQ(s.aws_endpoint_url, "http://127.0.0.1:5000");
   EXPECT_EQ(s.aws_endpoint_url_ec2, "http://127.0.0.1:5000");

@@ -6,8 +6,8 @@ namespace ccm::sandbox {
 namespace {
 
 TEST(TryItBanner, ReadsTheTokenFromItsFileAndShowsTheLifecycle) {
-  std::string text = TryItBanner({"http://127.0.0.1:8080", "/var/lib/ccm/sandbox-admin.token",
-                                  "us-east-1"});
+  std::string text =
+      TryItBanner({"http://127.0.0.1:8080", "/var/lib/ccm/sandbox-admin.token", "us-east-1"});
   EXPECT_NE(text.find("http://127.0.0.1:8080"), std::string::npos);
   EXPECT_NE(text.find("$(cat '/var/lib/ccm/sandbox-admin.token')"), std::string::npos);
   EXPECT_NE(text.find("Authorization: Bearer $CCM_TOKEN"), std::string::npos);

@@ -42,7 +42,11 @@ ExecPlan MakePlan(const ChildSpec& spec, std::string path) {
   for (char** e = environ; e && *e; ++e) {
     std::string kv = *e;
     size_t eq = kv.find('=');
-    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    if (eq == std::string::npos) continue;
+    const std::string name = kv.substr(0, eq);
+    bool dropped = false;
+    for (const auto& prefix : spec.drop_env_prefixes) dropped |= name.rfind(prefix, 0) == 0;
+    if (!dropped) env[name] = kv.substr(eq + 1);
   }
   for (const auto& [k, v] : spec.env) env[k] = v;
   for (const auto& [k, v] : env) plan.env.push_back(k + "=" + v);
@@ -140,8 +144,8 @@ Result<std::string> SupervisedChild::ReadLine(std::chrono::milliseconds timeout)
       buffered_.erase(0, nl + 1);
       return line;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                      SteadyClock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
     if (left.count() <= 0) return MakeError(Code::kDeadlineExceeded, "no line before timeout");
     pollfd pfd{stdout_fd_, POLLIN, 0};
     int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));

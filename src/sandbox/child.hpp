@@ -24,10 +24,11 @@
 namespace ccm::sandbox {
 
 struct ChildSpec {
-  std::vector<std::string> argv;              // argv[0]: a path, or a name looked up on PATH
-  std::map<std::string, std::string> env;     // added to (or replacing in) this environment
-  std::string log_path;                       // "" = /dev/null
-  bool capture_stdout = false;                // stdout readable with ReadLine()
+  std::vector<std::string> argv;               // argv[0]: a path, or a name looked up on PATH
+  std::map<std::string, std::string> env;      // added to (or replacing in) this environment
+  std::string log_path;                        // "" = /dev/null
+  bool capture_stdout = false;                 // stdout readable with ReadLine()
+  std::vector<std::string> drop_env_prefixes;  // variables of this environment not passed on
 };
 
 class SupervisedChild {

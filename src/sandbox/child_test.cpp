@@ -34,6 +34,14 @@ bool DiesWithin(pid_t pid, milliseconds timeout) {
   return Dead(pid);
 }
 
+ChildSpec Cmd(std::vector<std::string> argv, bool capture = false, std::string log = "") {
+  ChildSpec spec;
+  spec.argv = std::move(argv);
+  spec.capture_stdout = capture;
+  spec.log_path = std::move(log);
+  return spec;
+}
+
 std::string TempPath(const std::string& name) {
   return ::testing::TempDir() + "/" + name + "-" + std::to_string(::getpid());
 }
@@ -51,7 +59,7 @@ TEST(FindExecutable, FindsOnPathAndChecksPaths) {
 }
 
 TEST(SupervisedChild, MissingProgramIsNotFound) {
-  auto child = SupervisedChild::Spawn({{"no-such-program-ccm"}, {}, "", false});
+  auto child = SupervisedChild::Spawn(Cmd({"no-such-program-ccm"}));
   ASSERT_FALSE(child);
   EXPECT_EQ(child.error().code, Code::kNotFound);
   EXPECT_NE(child.error().message.find("no-such-program-ccm"), std::string::npos);
@@ -62,6 +70,9 @@ TEST(SupervisedChild, CapturesStdoutLinesAndPassesEnvironment) {
   spec.argv = {"sh", "-c", "echo first; echo \"$CCM_CHILD_TEST\"; exec sleep 30"};
   spec.env = {{"CCM_CHILD_TEST", "second line"}};
   spec.capture_stdout = true;
+  ::setenv("CCM_DROPPED_TEST", "must not pass", 1);
+  spec.drop_env_prefixes = {"CCM_DROPPED_"};
+  spec.argv[2] = "echo first; echo \"$CCM_CHILD_TEST$CCM_DROPPED_TEST\"; exec sleep 30";
   auto child = SupervisedChild::Spawn(spec);
   ASSERT_TRUE(child) << child.error().message;
   auto a = (*child)->ReadLine(milliseconds(5000));
@@ -81,8 +92,8 @@ TEST(SupervisedChild, CapturesStdoutLinesAndPassesEnvironment) {
 TEST(SupervisedChild, StderrGoesToTheLogFile) {
   std::string log = TempPath("child-log");
   std::remove(log.c_str());
-  auto child = SupervisedChild::Spawn({{"sh", "-c", "echo to-stderr >&2; echo to-stdout"},
-                                       {}, log, false});
+  auto child =
+      SupervisedChild::Spawn(Cmd({"sh", "-c", "echo to-stderr >&2; echo to-stdout"}, false, log));
   ASSERT_TRUE(child);
   auto deadline = std::chrono::steady_clock::now() + milliseconds(5000);
   while ((*child)->Running() && std::chrono::steady_clock::now() < deadline) {
@@ -97,7 +108,7 @@ TEST(SupervisedChild, StderrGoesToTheLogFile) {
 }
 
 TEST(SupervisedChild, ReadLineReportsAnExitedChild) {
-  auto child = SupervisedChild::Spawn({{"sh", "-c", "exit 0"}, {}, "", true});
+  auto child = SupervisedChild::Spawn(Cmd({"sh", "-c", "exit 0"}, true));
   ASSERT_TRUE(child);
   auto line = (*child)->ReadLine(milliseconds(5000));
   ASSERT_FALSE(line);
@@ -126,7 +137,7 @@ TEST(SupervisedChild, StartsWithSignalsUnblockedEvenWhenTheParentBlocksThem) {
   sigemptyset(&term);
   sigaddset(&term, SIGTERM);
   ASSERT_EQ(::pthread_sigmask(SIG_BLOCK, &term, &old), 0);
-  auto child = SupervisedChild::Spawn({{"sleep", "60"}, {}, "", false});
+  auto child = SupervisedChild::Spawn(Cmd({"sleep", "60"}));
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   ASSERT_TRUE(child);
   int status = (*child)->Stop(milliseconds(3000));
@@ -140,7 +151,7 @@ TEST(SupervisedChild, DiesWhenItsParentIsKilled) {
   ASSERT_GE(middle, 0);
   if (middle == 0) {
     // The would-be ccm: spawns a child, reports its pid, then waits to be SIGKILLed.
-    auto child = SupervisedChild::Spawn({{"sleep", "60"}, {}, "", false});
+    auto child = SupervisedChild::Spawn(Cmd({"sleep", "60"}));
     pid_t pid = child ? (*child)->pid() : -1;
     if (::write(fds[1], &pid, sizeof pid) != sizeof pid) ::_exit(1);
     while (true) ::pause();
