@@ -152,22 +152,12 @@ Status Sandbox::StartCmlSim(const std::string& program, const SandboxOptions& op
   peers_.cml_password = "sim-" + RandomHex(16);
   log::RegisterSecret(peers_.cml_password);
   ChildSpec spec;
-  spec.argv = {program,
-               "--host",
-               "127.0.0.1",
-               "--controllers",
-               "0",
-               "--control-port",
-               "0",
-               "--tls",
-               "--cert-dir",
-               peers_.log_dir,
-               "--license-delay-seconds",
-               std::to_string(options.license_delay_seconds),
-               "--admin-user",
-               peers_.cml_username,
-               "--admin-password",
-               peers_.cml_password};
+  // No controller at start: the sandbox resolver asks for one per worker.
+  spec.argv = {program, "--host", "127.0.0.1", "--controllers", "0", "--control-port", "0"};
+  spec.argv.insert(spec.argv.end(),
+                   {"--tls", "--cert-dir", peers_.log_dir, "--license-delay-seconds",
+                    std::to_string(options.license_delay_seconds), "--admin-user",
+                    peers_.cml_username, "--admin-password", peers_.cml_password});
   spec.log_path = peers_.log_dir + "/cml-sim.log";
   spec.capture_stdout = true;
   auto child = SupervisedChild::Spawn(spec);
@@ -177,19 +167,24 @@ Status Sandbox::StartCmlSim(const std::string& program, const SandboxOptions& op
     return MakeError(Code::kUnavailable, "sandbox: cml-sim did not start (" + line.error().message +
                                              "); log: " + spec.log_path);
   }
-  auto ready = ParseJson(*line, "cml-sim ready line");
+  if (auto st = ReadReadyLine(*line); !st) {
+    return MakeError(Code::kUnavailable, st.error().message + "; log: " + spec.log_path);
+  }
+  cml_sim_ = std::move(*child);
+  log::Info("sandbox: cml-sim started",
+            {{"control_url", peers_.cml_control_url}, {"pid", std::to_string(cml_sim_->pid())}});
+  return Ok();
+}
+
+Status Sandbox::ReadReadyLine(const std::string& line) {
+  auto ready = ParseJson(line, "cml-sim ready line");
   if (!ready) return Fail(ready.error());
   peers_.cml_control_url = GetString(*ready, "control_url").value_or("");
   peers_.cml_ca_file = GetString(*ready, "ca_file").value_or("");
   if (peers_.cml_control_url.empty() || peers_.cml_ca_file.empty()) {
     return MakeError(Code::kUnavailable,
-                     "sandbox: cml-sim's ready line lacks control_url or "
-                     "ca_file; log: " +
-                         spec.log_path);
+                     "sandbox: cml-sim's ready line lacks control_url or ca_file");
   }
-  cml_sim_ = std::move(*child);
-  log::Info("sandbox: cml-sim started",
-            {{"control_url", peers_.cml_control_url}, {"pid", std::to_string(cml_sim_->pid())}});
   return Ok();
 }
 

@@ -73,6 +73,7 @@ class Sandbox {
   Sandbox() = default;
   Status StartMoto(const SandboxOptions& options);
   Status StartCmlSim(const std::string& program, const SandboxOptions& options);
+  Status ReadReadyLine(const std::string& line);
 
   SandboxPeers peers_;
   std::unique_ptr<SupervisedChild> moto_;

@@ -36,30 +36,15 @@ SandboxOptions Options(const std::string& dir) {
   return o;
 }
 
-TEST(SandboxItest, StartsSeedsAndStopsItsPeers) {
-  ASSERT_FALSE(FindExecutable("moto_server").empty())
-      << "moto_server is not on PATH: install moto 5.2 (scripts/setup --test)";
-  const std::string dir = ccm::testing::MakeTempDir("sandbox-itest");
-  auto sandbox = Sandbox::Start(Options(dir));
-  ASSERT_TRUE(sandbox) << sandbox.error().message;
-  const SandboxPeers& peers = (*sandbox)->peers();
-  EXPECT_EQ(peers.moto_endpoint.rfind("http://127.0.0.1:", 0), 0u);
-  EXPECT_EQ(peers.cml_control_url.rfind("http://127.0.0.1:", 0), 0u);
-  EXPECT_TRUE(std::filesystem::exists(peers.cml_ca_file));
-  EXPECT_EQ(std::filesystem::path(peers.cml_ca_file).parent_path(), dir + "/sandbox");
-
-  config::Settings s;
-  s.sandbox = true;
-  s.aws_allowed_regions = {"us-east-1", "eu-west-1"};
-  (*sandbox)->Apply(s);
-  EXPECT_TRUE(config::Validate(s).empty());
+// Seeds the images and checks moto has one named kSandboxAmiName per region.
+void SeedAndCheckImages(Sandbox& sandbox, config::Settings& s) {
   aws::TransportOptions to;
   to.endpoint_url = s.aws_endpoint_url;
   aws::Credentials creds{s.aws_access_key_id, s.aws_secret_access_key, "", std::nullopt, "test"};
   auto transport = aws::MakeQueryTransport(
       to, [creds](const std::string&) -> Result<aws::Credentials> { return creds; },
       SystemClock::Instance());
-  ASSERT_TRUE((*sandbox)->SeedAmis(*transport, s));
+  ASSERT_TRUE(sandbox.SeedAmis(*transport, s));
   aws::Ec2Client ec2(*transport);
   for (const auto& region : s.aws_allowed_regions) {
     const config::AmiConfig ami = config::AmiFor(s, region);
@@ -69,8 +54,11 @@ TEST(SandboxItest, StartsSeedsAndStopsItsPeers) {
     ASSERT_EQ(images->size(), 1u) << region;
     EXPECT_EQ(images->front().name, kSandboxAmiName);
   }
+}
 
-  // The simulator creates controllers on demand and answers with the configured admin account.
+// The simulator creates controllers on demand; they accept the sandbox's admin account over TLS
+// verified with the simulator's CA.
+void CheckControllerLogin(const SandboxPeers& peers) {
   http::Request create;
   create.method = "POST";
   create.url = peers.cml_control_url + "/control/controllers";
@@ -89,6 +77,27 @@ TEST(SandboxItest, StartsSeedsAndStopsItsPeers) {
   auto token = http::Perform(login);
   ASSERT_TRUE(token) << token.error().message;
   EXPECT_EQ(token->status, 200) << token->body;
+}
+
+TEST(SandboxItest, StartsSeedsAndStopsItsPeers) {
+  ASSERT_FALSE(FindExecutable("moto_server").empty())
+      << "moto_server is not on PATH: install moto 5.2 (scripts/setup --test)";
+  const std::string dir = ccm::testing::MakeTempDir("sandbox-itest");
+  auto sandbox = Sandbox::Start(Options(dir));
+  ASSERT_TRUE(sandbox) << sandbox.error().message;
+  const SandboxPeers& peers = (*sandbox)->peers();
+  EXPECT_EQ(peers.moto_endpoint.rfind("http://127.0.0.1:", 0), 0u);
+  EXPECT_EQ(peers.cml_control_url.rfind("http://127.0.0.1:", 0), 0u);
+  EXPECT_TRUE(std::filesystem::exists(peers.cml_ca_file));
+  EXPECT_EQ(std::filesystem::path(peers.cml_ca_file).parent_path(), dir + "/sandbox");
+
+  config::Settings s;
+  s.sandbox = true;
+  s.aws_allowed_regions = {"us-east-1", "eu-west-1"};
+  (*sandbox)->Apply(s);
+  EXPECT_TRUE(config::Validate(s).empty());
+  SeedAndCheckImages(**sandbox, s);
+  CheckControllerLogin(peers);
 
   std::vector<pid_t> pids = (*sandbox)->pids();
   ASSERT_EQ(pids.size(), 2u);
