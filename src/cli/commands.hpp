@@ -14,5 +14,6 @@ void AddVersionCommand(CLI::App& app);
 void AddConfigCommands(CLI::App& app);  // ccm config check
 void AddAwsCommands(CLI::App& app);     // ccm aws whoami|check|instances
 void AddCmlCommands(CLI::App& app);     // ccm cml probe
+void AddServeCommand(CLI::App& app);    // ccm serve
 
 }  // namespace ccm::cli

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   ccm::cli::AddConfigCommands(app);
   ccm::cli::AddAwsCommands(app);
   ccm::cli::AddCmlCommands(app);
+  ccm::cli::AddServeCommand(app);
   CLI11_PARSE(app, argc, argv);
   return ccm::cli::ExitCode();
 }
