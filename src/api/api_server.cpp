@@ -52,6 +52,7 @@ httpd::ServerOptions ServerOptionsFrom(const config::Settings& s, const ApiServe
 SseOptions SseOptionsFrom(const config::Settings& s, const ApiServerOptions& options) {
   SseOptions o;
   o.high_water_bytes = options.sse_high_water_bytes;
+  o.max_buffered_bytes = options.sse_max_buffered_bytes;
   o.heartbeat = config::Seconds(s.sse_heartbeat_seconds);
   o.queue_events = static_cast<size_t>(s.sse_client_queue);
   return o;
@@ -188,6 +189,21 @@ void ApiServer::Impl::SchedulePoll() {
   });
 }
 
+void ApiServer::Impl::SchedulePurge() {
+  std::lock_guard lock(timer_mu);
+  if (stopping.load() || options.idempotency_purge_interval.count() <= 0) return;
+  purge_timer = server->RunAfter(options.idempotency_purge_interval, [this] {
+    bool queued = pool->Submit([this] {
+      auto purged = deps.store->PurgeExpiredIdempotencyKeys(clock->Now());
+      if (!purged) {
+        log::Warn("idempotency key purge failed", {{"error", purged.error().ToString()}});
+      }
+      SchedulePurge();
+    });
+    if (!queued) SchedulePurge();
+  });
+}
+
 ApiServer::ApiServer(ApiServerDeps deps, ApiServerOptions options)
     : impl_(std::make_unique<Impl>(std::move(deps), std::move(options))) {}
 
@@ -218,6 +234,7 @@ Result<int> ApiServer::Start(const std::string& listen) {
   m.started = true;
   m.ScheduleTick();
   m.SchedulePoll();
+  m.SchedulePurge();
   log::Info("api listening", {{"host", lo.host},
                               {"port", std::to_string(m.port)},
                               {"tls", m.server->IsTls(*id) ? "true" : "false"}});
@@ -231,6 +248,7 @@ void ApiServer::Stop(std::chrono::milliseconds deadline) {
     std::lock_guard lock(m.timer_mu);
     m.tick_timer.Cancel();
     m.poll_timer.Cancel();
+    m.purge_timer.Cancel();
   }
   m.streams->Shutdown();
   m.server->Stop(deadline);

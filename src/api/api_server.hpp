@@ -51,9 +51,12 @@ struct ApiServerOptions {
   int handler_threads = 8;   // the pool running use cases (AWS and CML calls block)
   size_t max_queued = 2048;  // requests waiting for a handler thread; beyond: 503
   std::chrono::milliseconds bus_poll_interval{1000};  // EventBus::Poll (other processes); 0 = off
-  std::chrono::milliseconds sse_tick{100};            // SSE backlog flush / heartbeat check
-  size_t sse_high_water_bytes = 256 * 1024;  // per stream: bytes handed to the socket at most
-  std::string cert_file;                     // TLS: both set = HTTPS
+  std::chrono::milliseconds sse_tick{50};             // SSE heartbeat check and paced replay
+  size_t sse_high_water_bytes = 256 * 1024;     // history is replayed while less than this waits
+  size_t sse_max_buffered_bytes = 1024 * 1024;  // per stream: more unsent is an overflow
+  // Expired Idempotency-Key records are deleted this often; 0 = never.
+  std::chrono::milliseconds idempotency_purge_interval{600000};
+  std::string cert_file;  // TLS: both set = HTTPS
   std::string key_file;
 };
 

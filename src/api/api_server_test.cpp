@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "api/api_test_fixture.hpp"
 #include "api/router.hpp"
@@ -112,6 +113,38 @@ TEST_F(ApiTest, IdempotencyKeyStillInProgressIsAConflict) {
   EXPECT_EQ(WorkerCount(), workers);
   EXPECT_EQ(Send("POST", "/api/v1/workers", admin_, body, {{"Idempotency-Key", "bad key"}}).status,
             400);
+}
+
+class IdempotencyExpiryTest : public ApiTest {
+ protected:
+  void Configure(config::Settings&, ApiServerOptions& options) override {
+    options.idempotency_purge_interval = std::chrono::milliseconds(50);
+  }
+};
+
+TEST_F(IdempotencyExpiryTest, KeysExpireAfterADayAndArePurged) {
+  http::Headers key = {{"Idempotency-Key", "daily-create"}};
+  ASSERT_EQ(Send("POST", "/api/v1/workers", admin_, kCreate.dump(), key).status, 202);
+  store::IdempotencyRecord probe;
+  probe.subject = "carol";
+  probe.key = "daily-create";
+  probe.created_at = clock_.Now();
+  probe.expires_at = clock_.Now() + std::chrono::hours(1);
+  auto stored = store_->ClaimIdempotencyKey(probe);  // unexpired: answers the stored record
+  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  EXPECT_TRUE((*stored)->completed);
+  EXPECT_EQ((*stored)->status_code, 202);
+  clock_.Advance(std::chrono::hours(25));
+  // The server's purge runs every 50 ms: nothing expired is left for this call to delete.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  auto purged = store_->PurgeExpiredIdempotencyKeys(clock_.Now());
+  ASSERT_TRUE(purged.has_value());
+  EXPECT_EQ(*purged, 0);
+  Json other = kCreate;
+  other["name"] = "lab-9";
+  Reply r = Send("POST", "/api/v1/workers", admin_, other.dump(), key);
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.json()["name"], "lab-9");
 }
 
 TEST_F(ApiTest, CorsOnlyForConfiguredOrigins) {

@@ -124,7 +124,7 @@ std::vector<RouteSpec> BuildTable() {
     Row(R::kAudit, "GET", "/api/v1/audit", kOperator, O::kNone, {200},
         "audit", "events", "Paged event log", nullptr, "EventPage", kAuditQuery),
     Row(R::kSettings, "GET", "/api/v1/settings", kAdmin, O::kNone, {200},
-        "settings", "admin", "Effective settings, secrets as ***", nullptr, "Settings"),
+        "settings", "admin", "Effective settings (secrets redacted)", nullptr, "Settings"),
     Row(R::kMe, "GET", "/api/v1/me", kUser, O::kNone, {200},
         "me", "admin", "The caller's identity", nullptr, "Me"),
     Row(R::kListTokens, "GET", "/api/v1/tokens", kAdmin, O::kNone, {200},

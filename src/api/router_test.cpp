@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 #include "api/body.hpp"
 #include "core/json.hpp"
 
@@ -86,6 +90,19 @@ TEST(ApiRbac, MarkdownTableHasEveryRoute) {
         << r.pattern;
   }
   EXPECT_NE(md.find("| DELETE | `/api/v1/workers/{id}` |"), std::string::npos);
+}
+
+// docs/api.md carries the generated matrix verbatim, so the contract cannot drift from the code.
+TEST(ApiRbac, DocsCarryTheGeneratedMatrix) {
+  const char* root = std::getenv("CCM_SOURCE_DIR");
+  ASSERT_NE(root, nullptr) << "CCM_SOURCE_DIR is not set";
+  std::ifstream in(std::string(root) + "/docs/api.md");
+  ASSERT_TRUE(in.good()) << "docs/api.md not found under " << root;
+  std::stringstream doc;
+  doc << in.rdbuf();
+  EXPECT_NE(doc.str().find(RenderRbacMarkdown()), std::string::npos)
+      << "docs/api.md must contain this table verbatim:\n"
+      << RenderRbacMarkdown();
 }
 
 httpd::Request JsonRequest(std::string body, std::string type = "application/json") {

@@ -40,6 +40,7 @@ struct ApiServer::Impl {
   tl::expected<void, Problem> Authorize(Call& call);
   void ScheduleTick();
   void SchedulePoll();
+  void SchedulePurge();
 
   ApiServerDeps deps;
   ApiServerOptions options;
@@ -62,8 +63,9 @@ struct ApiServer::Impl {
   std::atomic<bool> started{false};
   std::atomic<bool> stopping{false};
   std::mutex timer_mu;
-  httpd::Timer tick_timer;  // guarded by timer_mu
-  httpd::Timer poll_timer;  // guarded by timer_mu
+  httpd::Timer tick_timer;   // guarded by timer_mu
+  httpd::Timer poll_timer;   // guarded by timer_mu
+  httpd::Timer purge_timer;  // guarded by timer_mu
 };
 
 }  // namespace ccm::api

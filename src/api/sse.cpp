@@ -101,8 +101,7 @@ Status EventStreams::Open(const httpd::Responder& responder, httpd::HeaderList h
   stream->OnClose([weak_shared, id] {
     if (auto s = weak_shared.lock()) s->Remove(id);
   });
-  stream->Write("retry: 3000\n\n");
-  client->ReplayStep();
+  client->Start();
   return Ok();
 }
 
@@ -120,7 +119,7 @@ void EventStreams::Tick() {
     for (const auto& [id, c] : shared_->clients) clients.push_back(c);
   }
   for (const auto& c : clients) {
-    if (c->Flush(ping)) {
+    if (c->Tick(ping)) {
       std::weak_ptr<SseClient> weak = c;
       pool_.Submit([weak] {
         if (auto live = weak.lock()) live->ReplayStep();

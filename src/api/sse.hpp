@@ -9,10 +9,11 @@
 // at the log's latest event. Filters: worker ids and event types. A `user` only receives events
 // of workers they own or are assigned to (tracked through worker.created/access_changed).
 //
-// Memory per client is bounded: at most `high_water_bytes` handed to the socket plus
-// `queue_events` rendered events waiting. A client that falls further behind gets a final
-// `event: overflow` (data: {"reason", "last_event_id"}) and is closed; it reconnects with
-// Last-Event-ID. A `: ping` comment is written every `heartbeat`.
+// Memory per client is bounded: events go to the stream's queue, which drains as fast as the
+// client reads; a client with more than `queue_events` events (or `max_buffered_bytes`) not yet
+// sent gets a final `event: overflow` (data: {"reason", "last_event_id"}) and is closed; it
+// reconnects with Last-Event-ID. History is replayed in batches only while less than
+// `high_water_bytes` wait. A `: ping` comment is written every `heartbeat`.
 //
 // Threading: Open() runs on a handler thread (it reads the store); Tick() on a timer (io thread);
 // bus callbacks on publishing threads. Thread-safe.
@@ -38,6 +39,7 @@ namespace ccm::api {
 struct SseOptions {
   std::chrono::milliseconds heartbeat{15000};
   size_t queue_events = 1024;
+  size_t max_buffered_bytes = 1024 * 1024;
   size_t high_water_bytes = 256 * 1024;
   int replay_batch = 200;
 };
@@ -63,7 +65,7 @@ class EventStreams {
   // unreadable) is returned before anything was sent, for the caller to answer as a problem.
   Status Open(const httpd::Responder& responder, httpd::HeaderList headers,
               const auth::Identity& identity, SseRequest request);
-  // Heartbeats, backlog flushing and paced replay; call every ~100 ms.
+  // Heartbeats and paced replay; call every ~50 ms.
   void Tick();
   // Closes every stream and refuses new ones.
   void Shutdown();

@@ -11,6 +11,14 @@ namespace {
 
 constexpr size_t kSeenWindow = 4096;
 
+// The bytes a chunk of `size` takes on the wire ("<hex size>\r\n<data>\r\n"), as the stream
+// frames it: BufferedBytes counts them.
+uint64_t FramedSize(size_t size) {
+  uint64_t hex_digits = 1;
+  for (size_t n = size; n >= 16; n /= 16) hex_digits++;
+  return size + hex_digits + 4;
+}
+
 std::string Render(const domain::DomainEvent& e) {
   std::string data = EventJson(e).dump(-1, ' ', false, Json::error_handler_t::replace);
   return "id: " + std::to_string(e.id) + "\nevent: " + std::string(domain::ToString(e.type)) +
@@ -88,25 +96,46 @@ bool SseClient::Admit(const domain::DomainEvent& e) {
 
 bool SseClient::Room() const { return stream_->BufferedBytes() < options_.high_water_bytes; }
 
-void SseClient::Deliver(const domain::DomainEvent& e) {
-  std::string text = Render(e);
-  if (backlog_.empty() && Room()) {
-    if (!stream_->Write(std::move(text))) phase_ = Phase::kClosed;
-    last_written_ = e.id;
+size_t SseClient::Unsent() {
+  uint64_t buffered = stream_->BufferedBytes();
+  // The response head is buffered too but not counted in written_: a small overestimate.
+  uint64_t sent = written_ > buffered ? written_ - buffered : 0;
+  while (!unsent_.empty() && unsent_.front().second <= sent) unsent_.pop_front();
+  return unsent_.size();
+}
+
+void SseClient::Write(std::string text, int64_t id) {
+  written_ += FramedSize(text.size());
+  if (!stream_->Write(std::move(text))) {
+    phase_ = Phase::kClosed;
     return;
   }
-  backlog_.emplace_back(e.id, std::move(text));
-  if (backlog_.size() > options_.queue_events) Overflow();
+  if (id <= 0) return;
+  last_written_ = id;
+  unsent_.emplace_back(id, written_);
+  if (Unsent() > options_.queue_events || stream_->BufferedBytes() > options_.max_buffered_bytes) {
+    Overflow();
+  }
 }
+
+void SseClient::Deliver(const domain::DomainEvent& e) { Write(Render(e), e.id); }
 
 void SseClient::Overflow() {
   Json data = {{"reason", "the client fell behind; reconnect with Last-Event-ID"},
                {"last_event_id", last_written_}};
-  backlog_.clear();
   pending_live_.clear();
+  unsent_.clear();
   phase_ = Phase::kClosed;
   stream_->Write("event: overflow\ndata: " + data.dump() + "\n\n");
   stream_->Close();
+}
+
+void SseClient::Start() {
+  {
+    std::lock_guard lock(mu_);
+    Write("retry: 3000\n\n", 0);
+  }
+  ReplayStep();
 }
 
 void SseClient::OnLive(const domain::DomainEvent& event) {
@@ -145,7 +174,10 @@ void SseClient::ReplayStep() {
       epoch = drop_epoch_;
     }
     store::EventFilter filter{request_.worker_ids, FetchTypes()};
-    auto batch = log_.ReadEventsAfter(after, filter, options_.replay_batch);
+    // A batch never fills the queue by itself: replay is paced, not an overflow.
+    const int limit = static_cast<int>(
+        std::max<size_t>(1, std::min<size_t>(options_.replay_batch, options_.queue_events / 2)));
+    auto batch = log_.ReadEventsAfter(after, filter, limit);
     std::lock_guard lock(mu_);
     replay_running_ = false;
     if (phase_ != Phase::kReplaying) return;
@@ -160,31 +192,23 @@ void SseClient::ReplayStep() {
       if (Admit(e)) Deliver(e);
       if (phase_ != Phase::kReplaying) return;
     }
-    bool caught_up = static_cast<int>(batch->size()) < options_.replay_batch;
+    bool caught_up = static_cast<int>(batch->size()) < limit;
     if (caught_up && epoch == drop_epoch_) return GoLive();
   }
 }
 
-bool SseClient::Flush(bool ping) {
+bool SseClient::Tick(bool ping) {
   std::lock_guard lock(mu_);
   if (!stream_ || phase_ == Phase::kClosed) return false;
-  while (!backlog_.empty() && Room()) {
-    last_written_ = backlog_.front().first;
-    if (!stream_->Write(std::move(backlog_.front().second))) {
-      phase_ = Phase::kClosed;
-      return false;
-    }
-    backlog_.pop_front();
-  }
-  if (ping && Room()) stream_->Write(": ping\n\n");
+  if (ping && Room()) Write(": ping\n\n", 0);
   return phase_ == Phase::kReplaying && !replay_running_ && Room();
 }
 
 void SseClient::Close() {
   std::lock_guard lock(mu_);
   phase_ = Phase::kClosed;
-  backlog_.clear();
   pending_live_.clear();
+  unsent_.clear();
   if (stream_) stream_->Close();
 }
 

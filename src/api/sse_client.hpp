@@ -1,7 +1,13 @@
 #pragma once
 // One event-stream client (internal to src/api, see sse.hpp for the behaviour). All state is
 // guarded by mu_; methods are called from the bus (OnLive), handler threads (ReplayStep) and the
-// tick (Flush).
+// tick (Tick).
+//
+// Events go straight to the stream, whose queue drains as fast as the socket takes it. What is
+// still queued is tracked from Stream::BufferedBytes: each written event remembers where it ends
+// in the byte sequence written so far, so the events not yet sent are those ending past
+// written - BufferedBytes. More than queue_events of them, or more than max_buffered_bytes,
+// is an overflow.
 #include <atomic>
 #include <deque>
 #include <memory>
@@ -31,18 +37,23 @@ class SseClient : public std::enable_shared_from_this<SseClient> {
   // visibility needs).
   std::vector<domain::EventType> FetchTypes() const;
 
+  // After Attach: the retry hint, then the replay.
+  void Start();
   void OnLive(const domain::DomainEvent& event);
   // Reads and writes history batches while the socket keeps up; goes live once caught up.
   void ReplayStep();
-  // Writes backlog while the socket keeps up, and a heartbeat when `ping`. Returns true when a
-  // replay step should be scheduled.
-  bool Flush(bool ping);
+  // A heartbeat when `ping` (and the socket keeps up). Returns true when a replay step should be
+  // scheduled.
+  bool Tick(bool ping);
   void Close();
 
  private:
   // Under mu_: true when the event is new to this client and it may see it.
   bool Admit(const domain::DomainEvent& event);
   bool Room() const;
+  // Writes `text` (an event when id > 0) and checks the bounds.
+  void Write(std::string text, int64_t id);
+  size_t Unsent();
   void Deliver(const domain::DomainEvent& event);
   void Overflow();
   void GoLive();
@@ -60,12 +71,13 @@ class SseClient : public std::enable_shared_from_this<SseClient> {
   int64_t replay_after_ = 0;
   bool replay_running_ = false;
   uint64_t drop_epoch_ = 0;  // bumped when live events arriving during replay were dropped
-  std::deque<domain::DomainEvent> pending_live_;         // live events that arrived during replay
-  std::deque<std::pair<int64_t, std::string>> backlog_;  // rendered events, waiting for the socket
-  std::set<int64_t> seen_;                               // ids processed above seen_floor_
-  int64_t seen_floor_ = 0;         // ids at or below were processed (or skipped)
-  int64_t last_written_ = 0;       // id of the last event handed to the stream
-  std::set<std::string> visible_;  // scoped: the worker ids the user may see
+  std::deque<domain::DomainEvent> pending_live_;     // live events that arrived during replay
+  uint64_t written_ = 0;                             // framed bytes written to the stream
+  std::deque<std::pair<int64_t, uint64_t>> unsent_;  // (id, end offset) of events maybe unsent
+  std::set<int64_t> seen_;                           // ids processed above seen_floor_
+  int64_t seen_floor_ = 0;                           // ids at or below were processed (or skipped)
+  int64_t last_written_ = 0;                         // id of the last event handed to the stream
+  std::set<std::string> visible_;                    // scoped: the worker ids the user may see
 };
 
 }  // namespace ccm::api

@@ -215,6 +215,25 @@ TEST_F(SseOverflowTest, ClientThatStopsReadingGetsOverflowAndIsClosed) {
   EXPECT_EQ(server_->sse_clients(), 1u);
 }
 
+TEST_F(SseOverflowTest, LongHistoryIsReplayedPacedWithoutOverflow) {
+  std::vector<domain::DomainEvent> history;
+  for (int i = 0; i < 1500; ++i) {
+    domain::DomainEvent e;
+    e.type = domain::EventType::kOrphanFound;
+    e.actor = "system:test";
+    e.occurred_at = clock_.Now();
+    e.data = Json{{"pad", std::string(2000, 'h')}}.dump();
+    history.push_back(std::move(e));
+  }
+  auto appended = store_->AppendEvents(history);
+  ASSERT_TRUE(appended.has_value()) << appended.error().ToString();
+  auto c = Open("/api/v1/events", admin_, "Last-Event-ID: 0\r\n");
+  auto events = ReadUntilId(*c, appended->back().id, 30s);
+  ASSERT_EQ(events.size(), 1500u);
+  EXPECT_EQ(events.front().id, appended->front().id);
+  EXPECT_EQ(events.back().event, "worker.orphan_found");
+}
+
 class SseHeartbeatTest : public SseTest {
  protected:
   void Configure(config::Settings& s, ApiServerOptions&) override { s.sse_heartbeat_seconds = 0.2; }
