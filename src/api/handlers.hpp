@@ -9,6 +9,7 @@
 #include "api/call.hpp"
 #include "api/router.hpp"
 #include "api/sse.hpp"
+#include "api/worker_json_cache.hpp"
 #include "config/settings.hpp"
 #include "control/worker_service.hpp"
 #include "core/clock.hpp"
@@ -73,6 +74,7 @@ class Handlers {
   Answer OpenApi(Call& call);
 
   HandlerDeps d_;
+  WorkerJsonCache worker_json_;
 };
 
 }  // namespace ccm::api

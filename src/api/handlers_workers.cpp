@@ -58,18 +58,22 @@ tl::expected<control::ListQuery, Problem> ParseListQuery(const Call& call) {
 Answer Handlers::ListWorkers(Call& call) {
   auto query = ParseListQuery(call);
   if (!query) return Failed(query.error());
-  Json items = Json::array();
   // A user asking for someone else's workers sees none of them (not an error: a filter).
   if (call.is_user() && !query->owner.empty() && query->owner != call.identity.subject) {
-    return JsonAnswer(200, {{"items", items}, {"next_cursor", nullptr}, {"total", 0}});
+    return JsonAnswer(200, {{"items", Json::array()}, {"next_cursor", nullptr}, {"total", 0}});
   }
   auto list = d_.workers->List(call.ctx, *query);
   if (!list) return Failed(list.error());
-  for (const auto& w : list->items) items.push_back(WorkerJson(w));
-  return JsonAnswer(
-      200, {{"items", items},
-            {"next_cursor", list->next_cursor.empty() ? Json(nullptr) : Json(list->next_cursor)},
-            {"total", list->total}});
+  // Assembled from cached per-worker texts: no JSON tree per worker per request.
+  std::string body = "{\"items\":[";
+  for (size_t i = 0; i < list->items.size(); ++i) {
+    if (i > 0) body += ',';
+    body += *worker_json_.Render(list->items[i]);
+  }
+  body += "],\"next_cursor\":";
+  body += list->next_cursor.empty() ? "null" : Json(list->next_cursor).dump();
+  body += ",\"total\":" + std::to_string(list->total) + "}";
+  return httpd::Response{200, {{"Content-Type", kJsonContentType}}, std::move(body)};
 }
 
 Answer Handlers::CreateWorker(Call& call) {

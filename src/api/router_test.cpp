@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "api/body.hpp"
+#include "api/render.hpp"
+#include "api/worker_json_cache.hpp"
 #include "core/json.hpp"
 
 namespace ccm::api {
@@ -167,6 +169,29 @@ TEST(ApiBody, SchemaListsFieldsAndRequired) {
   EXPECT_EQ(s["additionalProperties"], false);
   EXPECT_EQ(s["required"], Json::array({"name"}));
   EXPECT_EQ(s["properties"]["n"]["type"], "integer");
+}
+
+TEST(ApiWorkerJsonCache, RendersWorkerJsonAndFollowsTheVersion) {
+  domain::WorkerRecord w;
+  w.id = "7d1c0d1e-5c2a-4f43-9f7e-0d6c1f1d2a11";
+  w.name = "lab-1";
+  w.tags = {{"Name", "x \"quoted\""}};
+  w.version = 3;
+  WorkerJsonCache cache(2);
+  auto first = cache.Render(w);
+  EXPECT_EQ(*first, WorkerJson(w).dump());
+  EXPECT_EQ(cache.Render(w), first);  // same version: the cached text
+  w.name = "lab-2";
+  w.version = 4;
+  auto second = cache.Render(w);
+  EXPECT_NE(second, first);
+  EXPECT_EQ(ParseJson(*second).value()["name"], "lab-2");
+  for (int i = 0; i < 5; ++i) {  // past the bound the cache starts over, answers stay right
+    domain::WorkerRecord other = w;
+    other.id = std::to_string(i);
+    EXPECT_EQ(*cache.Render(other), WorkerJson(other).dump());
+  }
+  EXPECT_EQ(*cache.Render(w), WorkerJson(w).dump());
 }
 
 }  // namespace
