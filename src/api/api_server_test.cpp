@@ -2,6 +2,7 @@
 // traceparent, security headers, /openapi.json against the router, metrics, health, settings.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -179,6 +180,17 @@ TEST_F(ApiTest, TraceparentIsEchoedLoggedAndPassedToTheUseCase) {
   const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
   Reply r = Send("POST", "/api/v1/workers", admin_, kCreate.dump(),
                  {{"traceparent", "00-" + trace + "-00f067aa0ba902b7-01"}});
+  // The access line is written just after the answer is handed over: wait for it.
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard lock(mu);
+      bool seen = std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+        return l.find("\"http request\"") != std::string::npos;
+      });
+      if (seen) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   log::SetCapture({});
   ASSERT_EQ(r.status, 202) << r.body;
   std::string echoed = r.Header("traceparent");
@@ -289,6 +301,33 @@ TEST_F(AwsDownTest, ReadinessFailsWhenAwsIdentityFails) {
   EXPECT_EQ(ready.status, 503);
   EXPECT_EQ(ready.json()["status"], "not ready");
   EXPECT_EQ(ready.json()["checks"]["aws"], "AWS refused the keys");
+  EXPECT_EQ(Get("/healthz", "").status, 200);
+}
+
+class DashboardFallbackTest : public ApiTest {
+ protected:
+  void Configure(config::Settings&, ApiServerOptions&) override {
+    fallback_ = [](const httpd::Request& req) -> std::optional<httpd::Response> {
+      if (req.path != "/" && req.path != "/app.js") return std::nullopt;
+      auto page = httpd::Response::Text(200, "<html>dashboard</html>", "text/html");
+      page.headers.emplace_back("Cache-Control", "max-age=60");
+      return page;
+    };
+  }
+};
+
+TEST_F(DashboardFallbackTest, PathsOutsideTheApiGoToTheFallback) {
+  Reply page = Get("/", "");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.body, "<html>dashboard</html>");
+  EXPECT_EQ(page.Header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(page.Header("cache-control"), "max-age=60");
+  EXPECT_FALSE(page.Header("traceparent").empty());
+  Reply missing = Get("/nothing.css", "");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Header("content-type"), "application/problem+json");
+  // Unknown API paths never reach the dashboard.
+  EXPECT_EQ(Get("/api/v1/app.js", admin_).Header("content-type"), "application/problem+json");
   EXPECT_EQ(Get("/healthz", "").status, 200);
 }
 

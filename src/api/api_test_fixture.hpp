@@ -99,6 +99,7 @@ class ApiTest : public ::testing::Test {
     api.clock = &clock_;
     api.registry = &registry_;
     api.aws_check = aws_check_;
+    api.fallback = fallback_;
     server_ = std::make_unique<ApiServer>(std::move(api), options);
     auto port = server_->Start("127.0.0.1:0");
     ASSERT_TRUE(port.has_value()) << port.error().ToString();
@@ -217,6 +218,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<auth::OidcVerifier> oidc_;
   std::unique_ptr<ApiServer> server_;
   std::function<Status()> aws_check_;  // set in Configure() to have /readyz check AWS
+  std::function<std::optional<httpd::Response>(const httpd::Request&)> fallback_;  // dashboard
   int port_ = 0;
   std::string admin_, operator_, alice_, bob_;
 };

@@ -24,6 +24,18 @@ std::string Instance(const httpd::Request& request) {
   return request.target.substr(0, request.target.find('?'));
 }
 
+bool HasHeader(const httpd::HeaderList& headers, const std::string& name) {
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  const std::string want = lower(name);
+  for (const auto& [k, v] : headers) {
+    if (lower(k) == want) return true;
+  }
+  return false;
+}
+
 std::string RouteLabel(const Call& call) {
   if (call.route) return call.route->pattern;
   return "unmatched";
@@ -121,7 +133,10 @@ void ApiServer::Impl::Finish(Call& call, Answer answer, SteadyTime start) {
     httpd::Response response =
         answer ? std::move(*answer)
                : RenderProblem(answer.error(), Instance(call.request), call.trace.trace_id);
-    for (auto& h : call.headers) response.headers.push_back(h);
+    // A handler's own header wins (e.g. the dashboard's Cache-Control for static files).
+    for (auto& h : call.headers) {
+      if (!HasHeader(response.headers, h.first)) response.headers.push_back(h);
+    }
     status = response.status;
     call.responder.Send(std::move(response));
   }
