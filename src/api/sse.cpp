@@ -45,10 +45,31 @@ EventStreams::EventStreams(SseOptions options, store::Store& store, control::Eve
 
 EventStreams::~EventStreams() { Shutdown(); }
 
+namespace {
+
+// Where a stream starts: after Last-Event-ID, else after the latest event in the log.
+Result<int64_t> StartAfter(store::Store& store, const SseRequest& request) {
+  if (request.last_event_id) return *request.last_event_id;
+  return store.LatestEventId();
+}
+
+// The workers a user owns or is assigned to, terminated ones included.
+Result<std::set<std::string>> WorkersOf(store::Store& store, const std::string& subject) {
+  store::WorkerFilter filter;
+  filter.user = subject;
+  filter.include_terminated = true;
+  auto mine = store::ListAllWorkers(store, filter);
+  if (!mine) return Fail(mine.error());
+  std::set<std::string> ids;
+  for (const auto& w : *mine) ids.insert(w.id());
+  return ids;
+}
+
+}  // namespace
+
 Status EventStreams::Open(const httpd::Responder& responder, httpd::HeaderList headers,
                           const auth::Identity& identity, SseRequest request) {
   bool scoped = !identity.AtLeast(auth::Role::kOperator);
-  std::optional<int64_t> resume = request.last_event_id;
   auto client = std::make_shared<SseClient>(options_, store_, request, scoped, identity.subject);
   // Subscribe first, then read where to start and what the user sees: nothing falls in between.
   std::weak_ptr<SseClient> weak = client;
@@ -56,26 +77,11 @@ Status EventStreams::Open(const httpd::Responder& responder, httpd::HeaderList h
   auto sub = bus_.Subscribe(filter, [weak](const domain::DomainEvent& e) {
     if (auto c = weak.lock()) c->OnLive(e);
   });
-  auto fail = [&](const Error& e) -> Status {
+  auto start = StartAfter(store_, request);
+  auto visible = scoped ? WorkersOf(store_, identity.subject) : std::set<std::string>{};
+  if (!start || !visible) {
     bus_.Unsubscribe(sub);
-    return Fail(e);
-  };
-  int64_t start = 0;
-  if (resume) {
-    start = *resume;
-  } else {
-    auto latest = store_.LatestEventId();
-    if (!latest) return fail(latest.error());
-    start = *latest;
-  }
-  std::set<std::string> visible;
-  if (scoped) {
-    store::WorkerFilter wf;
-    wf.user = identity.subject;
-    wf.include_terminated = true;
-    auto mine = store::ListAllWorkers(store_, wf);
-    if (!mine) return fail(mine.error());
-    for (const auto& w : *mine) visible.insert(w.id());
+    return Fail(!start ? start.error() : visible.error());
   }
   headers.emplace_back("Content-Type", "text/event-stream");
   headers.emplace_back("X-Accel-Buffering", "no");
@@ -84,15 +90,22 @@ Status EventStreams::Open(const httpd::Responder& responder, httpd::HeaderList h
     bus_.Unsubscribe(sub);
     return Ok();  // the client is already gone
   }
-  client->Attach(stream, sub, start, std::move(visible));
+  client->Attach(stream, sub, *start, std::move(*visible));
+  if (!Register(client, stream)) {
+    bus_.Unsubscribe(sub);
+    stream->Close();
+    return Ok();
+  }
+  client->Start();
+  return Ok();
+}
+
+bool EventStreams::Register(const std::shared_ptr<SseClient>& client,
+                            const std::shared_ptr<httpd::Stream>& stream) {
   uint64_t id;
   {
     std::lock_guard lock(shared_->mu);
-    if (!shared_->open) {
-      bus_.Unsubscribe(sub);
-      stream->Close();
-      return Ok();
-    }
+    if (!shared_->open) return false;
     id = shared_->next_id++;
     shared_->clients[id] = client;
     gauge_.Inc();
@@ -101,8 +114,7 @@ Status EventStreams::Open(const httpd::Responder& responder, httpd::HeaderList h
   stream->OnClose([weak_shared, id] {
     if (auto s = weak_shared.lock()) s->Remove(id);
   });
-  client->Start();
-  return Ok();
+  return true;
 }
 
 void EventStreams::Tick() {

@@ -73,6 +73,10 @@ class EventStreams {
 
  private:
   struct Shared;
+  // Adds an attached client; false once shut down. Removal follows the stream's end.
+  bool Register(const std::shared_ptr<SseClient>& client,
+                const std::shared_ptr<httpd::Stream>& stream);
+
   SseOptions options_;
   store::Store& store_;
   control::EventBus& bus_;
